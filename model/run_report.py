@@ -1,0 +1,71 @@
+"""What ``peninsula run`` prints and writes, for one run or for many replications."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+import numpy as np
+
+from model.narrate import outcome_text, timeline
+from model.outcomes import outcomes
+from model.records import manifest, monthly_table, plain, prepare_out_dir, row, write_json, write_table
+from model.runs import replication_seeds, run_batch, run_one
+from model.scenario import Scenario
+from model.summary import summarize, summary_text
+
+
+def report_one(spec: Scenario, path: Path, args: argparse.Namespace) -> int:
+    out_dir = prepare_out_dir(args.out) if args.out else None
+    model = run_one(spec, args.seed, args.months)
+    result = row(outcomes(model))
+    record = {
+        "manifest": manifest(spec, path, seed=args.seed, months=model.months, overrides=args.overrides),
+        "outcome": result,
+        "timeline": model.log,
+    }
+    if args.format == "json":
+        print(json.dumps(plain(record), indent=2))
+    else:
+        start = spec.scenario.start
+        print(f"{spec.scenario.name}: {spec.scenario.question}")
+        print(f"seed {args.seed}, {model.months} months from {start}\n")
+        print(timeline(model.log, start))
+        print()
+        print(outcome_text(result, start))
+    if out_dir:
+        _write(out_dir, record, monthly_table(model), args.table, args.format)
+    return 0
+
+
+def report_replications(spec: Scenario, path: Path, args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    out_dir = prepare_out_dir(args.out) if args.out else None
+    seeds = replication_seeds(args.seed, args.replications)
+    chunks = [run_batch(spec, seeds[i : i + 10_000], args.months) for i in range(0, len(seeds), 10_000)]
+    result = {"replication": np.arange(len(seeds)), "seed": seeds}
+    result.update({k: np.concatenate([c[k] for c in chunks]) for k in chunks[0]})
+    summary = summarize(result)
+    record = {
+        "manifest": manifest(
+            spec, path, root_seed=args.seed, replications=args.replications, months=args.months or spec.scenario.months, overrides=args.overrides
+        ),
+        "summary": summary,
+    }
+    if args.format == "json":
+        print(json.dumps(plain(record), indent=2))
+    else:
+        print(f"{spec.scenario.name}: {spec.scenario.question}")
+        print(f"root seed {args.seed}, {record['manifest']['months']} months from {spec.scenario.start}\n")
+        print(summary_text(summary))
+    if out_dir:
+        _write(out_dir, record, pd.DataFrame(result), args.table, args.format, name="runs")
+    return 0
+
+
+def _write(out_dir: Path, record: dict, table, kind: str, fmt: str, name: str = "months") -> None:
+    written = [write_table(table, out_dir / name, kind), write_json(record, out_dir / "run.json")]
+    if fmt == "text":
+        print("\nWrote " + ", ".join(str(p) for p in written))

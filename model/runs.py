@@ -1,0 +1,46 @@
+"""Running scenarios: one narrated run, or many replications batched in one Mesa model."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from model.scenario import Scenario
+
+BATCH = 10_000
+"""Replications advanced together in one model: large enough to amortise Python, small enough for memory."""
+
+
+def replication_seeds(root: int, n: int) -> np.ndarray:
+    """Seeds of ``n`` replications, derived from a root seed and keyed by replication index.
+
+    Each is a 63-bit integer: ``peninsula run --seed S`` with it reproduces that replication alone.
+    """
+    children = np.random.SeedSequence(root).spawn(n)
+    return np.array([c.generate_state(1, np.uint64)[0] >> np.uint64(1) for c in children], dtype=np.uint64)
+
+
+def run_one(spec: Scenario, seed: int, months: int | None = None, narrate: bool = True):
+    """One run with its monthly table and, if asked, its timeline notes."""
+    from model.simulation import PeninsulaModel
+
+    model = PeninsulaModel(spec, rng=seed, months=months, narrate=narrate)
+    model.run_for(model.months)
+    return model
+
+
+def run_batch(spec: Scenario, seeds: np.ndarray, months: int | None = None, params: dict | None = None) -> dict[str, np.ndarray]:
+    """Outcomes of one replication per seed, advanced together in one Mesa model."""
+    from model.outcomes import outcomes
+    from model.simulation import PeninsulaModel
+
+    model = PeninsulaModel(spec, seeds=seeds, params=params, months=months, collect=False)
+    model.run_for(model.months)
+    return outcomes(model)
+
+
+def run_replications(spec: Scenario, root_seed: int, n: int, months: int | None = None) -> dict[str, np.ndarray]:
+    """Outcomes of ``n`` replications, with a ``seed`` column, in batches of :data:`BATCH`."""
+    seeds = replication_seeds(root_seed, n)
+    parts = [run_batch(spec, seeds[i : i + BATCH], months) for i in range(0, n, BATCH)]
+    merged = {key: np.concatenate([p[key] for p in parts]) for key in parts[0]}
+    return {"replication": np.arange(n), "seed": seeds, **merged}

@@ -1,0 +1,234 @@
+"""The scenario schema: what a scenario file may say, and the bounds of every value.
+
+A scenario loads into these frozen, validated models (see :mod:`model.loader`);
+a variant is made by replacing fields, never by mutating. Every leaf is
+addressable by a dotted key such as ``actors.DPRK.ideal.sanctions_relief`` or
+``sanctions.enforcement.RUS.laborers``: that is how ``--set``, scripted events
+and sweeps name what they change.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from model.domain import (
+    Actor,
+    Enforcer,
+    Proposal,
+    ReliefSchedule,
+    TalksFormat,
+)
+
+Unit = Annotated[float, Field(ge=0.0, le=1.0, strict=True)]
+"""A number in [0, 1]: every position, salience, trust, share and enforcement level."""
+
+Months = Annotated[int, Field(ge=1, le=600, strict=True)]
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", use_enum_values=False)
+
+
+class IssueVector(Frozen):
+    """A point (or salience weights) in the seven-issue space, each in [0, 1]."""
+
+    denuclearization: Unit
+    sanctions_relief: Unit
+    phasing: Unit
+    exercise_restraint: Unit
+    multilateral_format: Unit
+    security_guarantees: Unit
+    economic_cooperation: Unit
+
+
+class ChannelVector(Frozen):
+    """One number per sanctions channel."""
+
+    trade: Unit
+    oil: Unit
+    coal: Unit
+    laborers: Unit
+
+
+class ActorParams(Frozen):
+    profile: str = Field(description="behaviour profile name, see `peninsula profiles`")
+    ideal: IssueVector
+    salience: IssueVector
+    capability: Unit
+    resolve: Unit
+    threat_weight: Unit
+    tension_weight: Unit
+    pressure_weight: Unit
+    leverage_weight: Unit
+    trust: dict[Actor, Unit]
+
+    @field_validator("profile")
+    @classmethod
+    def _known_profile(cls, name: str) -> str:
+        from model.profiles import PROFILES
+
+        if name not in PROFILES:
+            raise ValueError(f"unknown profile {name!r}; allowed: {', '.join(sorted(PROFILES))}")
+        return name
+
+
+class Sanctions(Frozen):
+    enforcement: dict[Enforcer, ChannelVector]
+    relief_schedule: ReliefSchedule
+    snapback: bool
+
+    @field_validator("enforcement")
+    @classmethod
+    def _every_enforcer(cls, value: dict) -> dict:
+        return _require_all(value, Enforcer)
+
+
+class Economy(Frozen):
+    income_share: dict[Enforcer, ChannelVector]
+    rest_of_world: Unit
+    need: Unit
+    adaptation: Unit
+
+    @field_validator("income_share")
+    @classmethod
+    def _every_enforcer(cls, value: dict) -> dict:
+        return _require_all(value, Enforcer)
+
+
+class Talks(Frozen):
+    active: bool
+    format: TalksFormat
+    cadence: Annotated[int, Field(ge=1, le=24, strict=True)]
+    agenda: tuple[Proposal, ...] = Field(min_length=1)
+    setter: Actor
+    mediation: bool
+    allow_format_change: bool
+
+
+class Conflict(Frozen):
+    moratorium: Unit
+    exercises_suspended: bool
+    exercise_months: tuple[Annotated[int, Field(ge=1, le=12, strict=True)], ...]
+
+
+class Initial(Frozen):
+    tension: Unit
+    capability: Unit
+    relief: Unit
+    pressure: Unit
+
+
+class TalksDynamics(Frozen):
+    trust_exposure: Unit
+    margin: Unit
+    summit_boost: Unit
+    decision_noise: Unit
+    drift_rate: Unit
+    switch_after: Annotated[int, Field(ge=1, le=60, strict=True)]
+    switch_probability: Unit
+
+
+class ImplementationDynamics(Frozen):
+    duration: Annotated[int, Field(ge=1, le=120, strict=True)]
+    max_phases: Annotated[int, Field(ge=1, le=12, strict=True)]
+    violation_rate: Unit
+    temptation_scale: Annotated[float, Field(ge=0.0, le=20.0, strict=True)]
+    violation_trust_cut: Unit
+    verification_trust_gain: Unit
+
+
+class ConflictDynamics(Frozen):
+    test_rate: Unit
+    freeze_effect: Unit
+    test_tension: Unit
+    test_trust_cut: Unit
+    tightening_step: Unit
+    exercise_tension: Unit
+    exercise_trust_cut: Unit
+    tension_decay: Unit
+    trust_recovery: Unit
+    capability_growth: Unit
+
+
+class Dynamics(Frozen):
+    talks: TalksDynamics
+    implementation: ImplementationDynamics
+    conflict: ConflictDynamics
+
+
+class Event(Frozen):
+    """A scripted change at a set month: a summit, a policy shift, new enforcement."""
+
+    month: Months
+    label: str = Field(min_length=1)
+    summit: bool = False
+    set: dict[str, Any] = Field(default_factory=dict)
+
+
+class Meta(Frozen):
+    name: str = Field(min_length=1)
+    question: str = Field(min_length=10)
+    extends: str | None = None
+    start: str
+    months: Months
+
+    @field_validator("start")
+    @classmethod
+    def _year_month(cls, value: str) -> str:
+        if not re.fullmatch(r"(19|20)\d\d-(0[1-9]|1[0-2])", value):
+            raise ValueError("must be a year and month like 2019-04")
+        return value
+
+
+class Scenario(Frozen):
+    """A whole scenario: every number the model needs, validated."""
+
+    scenario: Meta
+    talks: Talks
+    sanctions: Sanctions
+    economy: Economy
+    conflict: Conflict
+    initial: Initial
+    dynamics: Dynamics
+    actors: dict[Actor, ActorParams]
+    proposals: dict[Proposal, IssueVector]
+    events: tuple[Event, ...] = ()
+
+    @field_validator("actors", "proposals")
+    @classmethod
+    def _complete(cls, value: dict, info) -> dict:
+        return _require_all(value, Actor if info.field_name == "actors" else Proposal)
+
+    @model_validator(mode="after")
+    def _trust_toward_every_other_actor(self) -> Scenario:
+        for actor, params in self.actors.items():
+            expected = {a for a in Actor if a is not actor}
+            if set(params.trust) != expected:
+                missing = sorted(a.value for a in expected - set(params.trust))
+                extra = sorted(a.value for a in set(params.trust) - expected)
+                raise ValueError(
+                    f"actors.{actor.value}.trust must name each other actor once"
+                    + (f"; missing {', '.join(missing)}" if missing else "")
+                    + (f"; not allowed {', '.join(extra)}" if extra else "")
+                )
+        for event in self.events:
+            if event.month > self.scenario.months:
+                raise ValueError(
+                    f"event {event.label!r} at month {event.month} is after the last month "
+                    f"({self.scenario.months})"
+                )
+        return self
+
+    def to_tree(self) -> dict[str, Any]:
+        """The scenario as plain nested data (enum keys as strings), as a file would hold it."""
+        return self.model_dump(mode="json", exclude_none=True)
+
+
+def _require_all(value: dict, kind: type) -> dict:
+    missing = [member.value for member in kind if member not in value]
+    if missing:
+        raise ValueError(f"missing {', '.join(missing)}; every one of {', '.join(kind)} is needed")
+    return value
