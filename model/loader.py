@@ -10,6 +10,7 @@ names the file that set the offending key.
 from __future__ import annotations
 
 import copy
+import re
 import tomllib
 from collections.abc import Iterable
 from pathlib import Path
@@ -203,6 +204,7 @@ def _validate(tree: dict, origins: dict[str, str], default_file: str) -> Scenari
 
 def _origin(origins: dict[str, str], key: str, default: str) -> str:
     """The file that set ``key``, or a key below it, or the nearest table above it."""
+    key = re.sub(r"\[\d+\]", "", key)
     below = [k for k in origins if k.startswith(key + ".")]
     if key not in origins and below:
         return origins[max(below, key=len)]

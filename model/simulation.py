@@ -209,7 +209,8 @@ class PeninsulaModel(mesa.Model):
         self._sign(agreed, result)
         switched = self._maybe_switch_format(due & ~agreed)
         if due[0]:
-            note["talks"] = _round_note(result, table, six[0], bool(summit[0]))
+            margins = {agent.actor.value: agent.profile.margin_scale * float(table.margin[0, agent.index]) for agent in self.actors}
+            note["talks"] = _round_note(result, table, six[0], bool(summit[0]), margins)
             note["format_switch"] = bool(switched[0])
         return agreed
 
@@ -355,8 +356,11 @@ class PeninsulaModel(mesa.Model):
         return u - p["pressure_weight"] * s.pressure[:, None] - p["threat_weight"] * s.capability[:, None] - p["tension_weight"] * s.tension[:, None]
 
 
-def _round_note(result: Round, table: Table, six: bool, summit: bool) -> dict:
-    """Replication 0's round in plain data, for the timeline."""
+def _round_note(result: Round, table: Table, six: bool, summit: bool, margins: dict[str, float]) -> dict:
+    """Replication 0's round in plain data, for the timeline: each offer, value, alternative and verdict.
+
+    An actor accepts when value + noise >= alternative + margin (its profile's margin).
+    """
     offers = []
     for slot in range(result.kind.shape[1]):
         kind = int(result.kind[0, slot])
@@ -370,6 +374,8 @@ def _round_note(result: Round, table: Table, six: bool, summit: bool) -> dict:
                 "value": {a.value: float(result.value[0, a.index, slot]) for a in Actor},
                 "alternative": {a.value: float(table.alternative[0, a.index]) for a in Actor},
                 "accepts": {a.value: bool(result.accepts[0, a.index, slot]) for a in Actor},
+                "noise": {a.value: float(table.noise[0, a.index, slot]) for a in Actor},
+                "margin": margins,
             }
         )
     return {
