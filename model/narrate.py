@@ -26,10 +26,13 @@ def _name(proposal: str) -> str:
 
 
 def _judgement(actor: str, offer: dict) -> str:
-    value, alt = offer["value"][actor], offer["alternative"][actor]
+    value, alt, margin = offer["value"][actor], offer["alternative"][actor], offer["margin"][actor]
     verb = "accepts" if offer["accepts"][actor] else "rejects"
-    sign = ">=" if value >= alt else "<"
-    return f"{actor} {verb} (value {value:.2f} {sign} alternative {alt:.2f})"
+    return f"{actor} {verb} (value {value:.2f}; alternative {alt:.2f} + margin {margin:.2f})"
+
+
+def _joined(actors: list[str], verb: str) -> str:
+    return f"{', '.join(actors)} {verb if len(actors) > 1 else verb + 's'}"
 
 
 def _talks(talks: dict) -> Iterator[str]:
@@ -37,14 +40,14 @@ def _talks(talks: dict) -> Iterator[str]:
     yield f"{talks['format'].replace('_', '-')} {kind}:"
     vetoes = [a.value for a in VETO_PLAYERS]
     for offer in talks["offers"]:
-        who = "CHN and RUS (mediating)" if offer["by"] == "mediators" else offer["by"]
+        who = "CHN and RUS, mediating, propose" if offer["by"] == "mediators" else f"{offer['by']} proposes"
         verdicts = "; ".join(_judgement(a, offer) for a in vetoes)
-        yield f"  {who} proposes {_name(offer['proposal'])}: {verdicts}."
+        yield f"  {who} {_name(offer['proposal'])}: {verdicts}."
         others = [a for a in offer["accepts"] if a not in vetoes]
         if talks["format"] == "six_party" and others:
             yes = [a for a in others if offer["accepts"][a]]
             no = [a for a in others if not offer["accepts"][a]]
-            parts = ([f"{', '.join(yes)} support it"] if yes else []) + ([f"{', '.join(no)} object"] if no else [])
+            parts = ([_joined(yes, "support") + " it"] if yes else []) + ([_joined(no, "object")] if no else [])
             yield f"    ({'; '.join(parts)})"
     if talks["agreed"]:
         agreed = next(o for o in talks["offers"] if all(o["accepts"][a] for a in vetoes))
