@@ -386,22 +386,28 @@ def _round_note(result: Round, table: Table, six: bool, summit: bool, margins: d
     }
 
 
-def _mean(name: str):
-    return lambda m: getattr(m.state, name).copy()
+def _per_replication(read):
+    """A reporter: one value per replication, or a plain number when there is one replication."""
+
+    def report(model: PeninsulaModel):
+        values = np.asarray(read(model.state))
+        return values.item() if values.size == 1 else values.copy()
+
+    return report
 
 
 MONTHLY_REPORTERS = {
-    "month": lambda m: np.full(m.state.replications, m.state.month),
-    "tension": _mean("tension"),
-    "income": _mean("income"),
-    "pressure": _mean("pressure"),
-    "capability": _mean("capability"),
-    "relief": _mean("relief"),
-    "deal_in_force": _mean("in_force"),
-    "tests": _mean("tests"),
-    "trust_US_in_DPRK": lambda m: m.state.trust[:, US, DPRK].copy(),
-    "trust_DPRK_in_US": lambda m: m.state.trust[:, DPRK, US].copy(),
-    "enforcement_CHN": lambda m: m.state.enforcement[:, Enforcer.CHN.index].mean(axis=1),
-    "enforcement_RUS": lambda m: m.state.enforcement[:, Enforcer.RUS.index].mean(axis=1),
-    "six_party": lambda m: m.state.format == SIX_PARTY,
+    "month": _per_replication(lambda s: np.full(s.replications, s.month)),
+    "tension": _per_replication(lambda s: s.tension),
+    "income": _per_replication(lambda s: s.income),
+    "pressure": _per_replication(lambda s: s.pressure),
+    "capability": _per_replication(lambda s: s.capability),
+    "relief": _per_replication(lambda s: s.relief),
+    "deal_in_force": _per_replication(lambda s: s.in_force),
+    "tests": _per_replication(lambda s: s.tests),
+    "trust_US_in_DPRK": _per_replication(lambda s: s.trust[:, US, DPRK]),
+    "trust_DPRK_in_US": _per_replication(lambda s: s.trust[:, DPRK, US]),
+    "enforcement_CHN": _per_replication(lambda s: s.enforcement[:, Enforcer.CHN.index].mean(axis=1)),
+    "enforcement_RUS": _per_replication(lambda s: s.enforcement[:, Enforcer.RUS.index].mean(axis=1)),
+    "six_party": _per_replication(lambda s: s.format == SIX_PARTY),
 }
