@@ -42,11 +42,35 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     run = commands.add_parser("run", help="run a scenario and print its timeline and outcome")
-    run.add_argument("scenario", nargs="?", default=DEFAULT_SCENARIO, help="a shipped scenario name or a TOML path (default: %(default)s)")
-    run.add_argument("--seed", type=_bounded_int(0, SEED_LIMIT - 1), default=0, help="seed of the run, or root seed of the replications (default: 0)")
-    run.add_argument("--months", type=_bounded_int(1, 600), default=None, help="months to run (default: the scenario's)")
-    run.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE", help="override any scenario field by its dotted key; repeatable")
-    run.add_argument("--replications", type=_bounded_int(1, 10_000_000), default=1, help="run N seeded replications and print the outcome distribution")
+    run.add_argument(
+        "scenario",
+        nargs="?",
+        default=DEFAULT_SCENARIO,
+        help="a shipped scenario name or a TOML path (default: %(default)s)",
+    )
+    run.add_argument(
+        "--seed",
+        type=_bounded_int(0, SEED_LIMIT - 1),
+        default=0,
+        help="seed of the run, or root seed of the replications (default: 0)",
+    )
+    run.add_argument(
+        "--months", type=_bounded_int(1, 600), default=None, help="months to run (default: the scenario's)"
+    )
+    run.add_argument(
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override any scenario field by its dotted key; repeatable",
+    )
+    run.add_argument(
+        "--replications",
+        type=_bounded_int(1, 10_000_000),
+        default=1,
+        help="run N seeded replications and print the outcome distribution",
+    )
     run.add_argument("--out", type=Path, default=None, help="folder for the monthly table, outcomes and run.json")
     run.add_argument("--format", choices=("text", "json"), default="text", help="how to print the result")
     run.add_argument("--table", choices=("csv", "parquet"), default="csv", help="file type of written tables")

@@ -162,7 +162,7 @@ def _lineage(path: Path) -> list[Path]:
         except InputError as err:
             raise InputError(str(chain[-1]), "scenario.extends", err.problem, parent) from None
         if parent_path.resolve() in {p.resolve() for p in chain}:
-            cycle = " -> ".join(p.stem for p in chain + [parent_path])
+            cycle = " -> ".join(p.stem for p in [*chain, parent_path])
             raise InputError(str(chain[-1]), "scenario.extends", f"cycle of parents: {cycle}", parent)
         chain.append(parent_path)
     return chain[::-1]

@@ -7,7 +7,7 @@ from typing import Any
 
 from model.domain import VETO_PLAYERS
 
-MONTH_NAMES = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+MONTH_NAMES = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
 
 def calendar(start: str, month: int) -> str:
@@ -72,7 +72,9 @@ def month_lines(note: dict[str, Any]) -> list[str]:
     if step and step["verified"]:
         lines.append(f"Step {step['step']} of {step['steps']} verified; trust grows, relief follows the schedule.")
     for actor in note.get("breach", []):
-        lines.append(f"{actor} breaches the agreement; trust in {actor} falls and sanctions snap back if the regime says so.")
+        lines.append(
+            f"{actor} breaches the agreement; trust in {actor} falls and sanctions snap back if the regime says so."
+        )
     if note.get("collapse"):
         lines.append("The agreement collapses.")
     return lines

@@ -21,6 +21,7 @@ OUTCOME_FIELDS: dict[str, str] = {
     "deal_reached": "an agreement was signed",
     "outcome_class": "deal, partial_deal, no_deal or collapse (see docs/ODD.md)",
     "package": "the latest agreement: a named proposal, compromise, or none",
+    "nearest_package": "the named proposal nearest the latest agreement (city-block distance), or none",
     "month_agreed": "month of the first agreement (NaN if none)",
     "months_held": "months any agreement was in force",
     "deals_signed": "agreements signed (a collapsed deal may be followed by another)",
@@ -61,6 +62,18 @@ def outcome_class(signed, in_force, breached, denuclearization) -> np.ndarray:
     return CLASS_NAMES[code]
 
 
+def nearest_proposal(points: np.ndarray, proposals: np.ndarray) -> np.ndarray:
+    """Index of the signable named proposal nearest each point (city-block distance).
+
+    >>> proposals = np.array([[[1.0, 0.0], [0.0, 1.0], [0.5, 0.5], [0.2, 0.2], [0.0, 0.0]]])
+    >>> nearest_proposal(np.array([[0.9, 0.1]]), proposals).tolist()
+    [0]
+    """
+    distance = np.abs(proposals - points[:, None, :]).sum(axis=2)
+    distance[:, Proposal.STATUS_QUO.index] = np.inf
+    return np.argmin(distance, axis=1)
+
+
 def outcomes(model: PeninsulaModel) -> dict[str, np.ndarray]:
     """One array per outcome field, one entry per replication."""
     s = model.state
@@ -70,6 +83,9 @@ def outcomes(model: PeninsulaModel) -> dict[str, np.ndarray]:
         "deal_reached": s.signed.copy(),
         "outcome_class": outcome_class(s.signed, s.in_force, s.breached, s.deal_point[:, Issue.DENUCLEARIZATION.index]),
         "package": PACKAGE_NAMES[np.where(s.package >= 0, s.package, len(PACKAGE_NAMES) - 1)],
+        "nearest_package": np.where(
+            s.signed, PACKAGE_NAMES[nearest_proposal(s.deal_point, model.params["proposals"])], "none"
+        ),
         "month_agreed": np.where(s.first_month_signed >= 0, s.first_month_signed, np.nan),
         "months_held": s.months_held.copy(),
         "deals_signed": s.deals.copy(),

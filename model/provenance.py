@@ -8,10 +8,11 @@ reason). The nominal values are the base every scenario file starts from.
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import Any, Iterator
+from typing import Any
 
 SEED_FILES = {
     "000": "000_017a1511b8a4efbc.txt",
@@ -77,8 +78,7 @@ def sources_table() -> str:
     ]
     for src in sources().values():
         lines.append(
-            f"| `{src.key}` | {src.value:g} | {src.low:g} to {src.high:g} | "
-            f"{src.citation.replace('|', '/')} |"
+            f"| `{src.key}` | {src.value:g} | {src.low:g} to {src.high:g} | {src.citation.replace('|', '/')} |"
         )
     return "\n".join(lines) + "\n"
 

@@ -67,7 +67,7 @@ def row(out: dict[str, np.ndarray], i: int = 0) -> dict[str, Any]:
     return {key: plain(values[i]) for key, values in out.items()}
 
 
-def monthly_table(model) -> "pandas.DataFrame":  # noqa: F821
+def monthly_table(model) -> pandas.DataFrame:  # noqa: F821
     """The monthly record of every replication, one row per replication and month."""
     import pandas as pd
 

@@ -50,7 +50,12 @@ def report_replications(spec: Scenario, path: Path, args: argparse.Namespace) ->
     summary = summarize(result)
     record = {
         "manifest": manifest(
-            spec, path, root_seed=args.seed, replications=args.replications, months=args.months or spec.scenario.months, overrides=args.overrides
+            spec,
+            path,
+            root_seed=args.seed,
+            replications=args.replications,
+            months=args.months or spec.scenario.months,
+            overrides=args.overrides,
         ),
         "summary": summary,
     }

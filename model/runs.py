@@ -28,7 +28,9 @@ def run_one(spec: Scenario, seed: int, months: int | None = None, narrate: bool 
     return model
 
 
-def run_batch(spec: Scenario, seeds: np.ndarray, months: int | None = None, params: dict | None = None) -> dict[str, np.ndarray]:
+def run_batch(
+    spec: Scenario, seeds: np.ndarray, months: int | None = None, params: dict | None = None
+) -> dict[str, np.ndarray]:
     """Outcomes of one replication per seed, advanced together in one Mesa model."""
     from model.outcomes import outcomes
     from model.simulation import PeninsulaModel

@@ -217,8 +217,7 @@ class Scenario(Frozen):
         for event in self.events:
             if event.month > self.scenario.months:
                 raise ValueError(
-                    f"event {event.label!r} at month {event.month} is after the last month "
-                    f"({self.scenario.months})"
+                    f"event {event.label!r} at month {event.month} is after the last month ({self.scenario.months})"
                 )
         return self
 

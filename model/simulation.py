@@ -26,7 +26,7 @@ from model.domain import (
 )
 from model.draws import Draws, Purpose, stream_keys
 from model.loader import load_scenario
-from model.params import STATE_FIELDS, compile_params, locate, replicate, encode
+from model.params import STATE_FIELDS, compile_params, encode, locate, replicate
 from model.profiles import PROFILES
 from model.rules import conflict, economy, implementation, positions
 from model.rules.talks import Round, Table, negotiate
@@ -147,7 +147,9 @@ class PeninsulaModel(mesa.Model):
         for other in (US, ROK):
             s.trust[:, DPRK, other] = np.clip(s.trust[:, DPRK, other] - exercise * p["exercise_trust_cut"], 0.0, 1.0)
 
-        chance = conflict.test_chance(p["test_rate"], p["moratorium"], s.in_force * p["freeze_effect"], s.tension, s.pressure)
+        chance = conflict.test_chance(
+            p["test_rate"], p["moratorium"], s.in_force * p["freeze_effect"], s.tension, s.pressure
+        )
         test = self.draws.uniform(s.month, Purpose.TEST) < chance
         s.tests += test
         s.tension = np.clip(s.tension + test * p["test_tension"], 0.0, 1.0)
@@ -200,7 +202,8 @@ class PeninsulaModel(mesa.Model):
             first_mover=FIRST_MOVER,
             step_share=1.0 / p["max_phases"],
             margin=p["margin"][:, None] * p["resolve"] - (summit * p["summit_boost"])[:, None],
-            noise=p["decision_noise"][:, None, None] * self.draws.normal(s.month, Purpose.DECISION_NOISE, N_ACTORS, slots),
+            noise=p["decision_noise"][:, None, None]
+            * self.draws.normal(s.month, Purpose.DECISION_NOISE, N_ACTORS, slots),
             phasing_issue=PHASING,
         )
         result = negotiate(table, [agent.profile for agent in self.actors], VETOES)
@@ -209,7 +212,10 @@ class PeninsulaModel(mesa.Model):
         self._sign(agreed, result)
         switched = self._maybe_switch_format(due & ~agreed)
         if due[0]:
-            margins = {agent.actor.value: agent.profile.margin_scale * float(table.margin[0, agent.index]) for agent in self.actors}
+            margins = {
+                agent.actor.value: agent.profile.margin_scale * float(table.margin[0, agent.index])
+                for agent in self.actors
+            }
             note["talks"] = _round_note(result, table, six[0], bool(summit[0]), margins)
             note["format_switch"] = bool(switched[0])
         return agreed
@@ -296,7 +302,9 @@ class PeninsulaModel(mesa.Model):
         out = []
         for j, v in enumerate(VETOES):
             other = COUNTERPART[v]
-            chance = implementation.breach_chance(p["violation_rate"], s.trust[:, v, other], alt[:, v] - u_deal[:, v], p["temptation_scale"])
+            chance = implementation.breach_chance(
+                p["violation_rate"], s.trust[:, v, other], alt[:, v] - u_deal[:, v], p["temptation_scale"]
+            )
             out.append(active & self.actors[v].profile.breaches(chance, draw[:, j]))
         return np.stack(out, axis=1)
 
@@ -332,12 +340,18 @@ class PeninsulaModel(mesa.Model):
     def _drift_positions(self) -> None:
         s, p = self.state, self.params
         talking = p["active"] & ~s.in_force
-        leverage = np.stack([p["capability"][:, e] * s.enforcement[:, i].mean(axis=1) for i, e in enumerate((CHN, RUS))], axis=1)
+        leverage = np.stack(
+            [p["capability"][:, e] * s.enforcement[:, i].mean(axis=1) for i, e in enumerate((CHN, RUS))], axis=1
+        )
         clout = leverage.sum(axis=1)
-        dprk_rate = self.actors[DPRK].profile.concession(p["drift_rate"] * (1 - p["resolve"][:, DPRK]) * (1 + s.pressure) * clout)
+        dprk_rate = self.actors[DPRK].profile.concession(
+            p["drift_rate"] * (1 - p["resolve"][:, DPRK]) * (1 + s.pressure) * clout
+        )
         s.ideal = positions.pull(s.ideal, DPRK, [CHN, RUS], leverage, np.where(talking, dprk_rate, 0.0))
         us_rate = self.actors[US].profile.concession(p["drift_rate"] * (1 - p["resolve"][:, US]))
-        s.ideal = positions.pull(s.ideal, US, [ROK, JPN], p["capability"][:, [ROK, JPN]], np.where(talking, us_rate, 0.0))
+        s.ideal = positions.pull(
+            s.ideal, US, [ROK, JPN], p["capability"][:, [ROK, JPN]], np.where(talking, us_rate, 0.0)
+        )
 
     def _realised_utility(self, frozen: np.ndarray) -> np.ndarray:
         """What each actor gets this month, judged by its starting preferences."""
@@ -353,7 +367,12 @@ class PeninsulaModel(mesa.Model):
         point[:, Issue.SECURITY_GUARANTEES.index] = s.deal_point[:, Issue.SECURITY_GUARANTEES.index] * s.in_force
         point[:, Issue.ECONOMIC_COOPERATION.index] = s.deal_point[:, Issue.ECONOMIC_COOPERATION.index] * share
         u = utility(p["ideal"], p["salience"], point[:, None, :], ignore=IGNORE_PHASING)[:, :, 0]
-        return u - p["pressure_weight"] * s.pressure[:, None] - p["threat_weight"] * s.capability[:, None] - p["tension_weight"] * s.tension[:, None]
+        return (
+            u
+            - p["pressure_weight"] * s.pressure[:, None]
+            - p["threat_weight"] * s.capability[:, None]
+            - p["tension_weight"] * s.tension[:, None]
+        )
 
 
 def _round_note(result: Round, table: Table, six: bool, summit: bool, margins: dict[str, float]) -> dict:

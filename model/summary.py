@@ -48,6 +48,7 @@ def summarize(out: dict[str, np.ndarray]) -> dict[str, Any]:
         "deal_probability_95ci": wilson(deals, n),
         "outcome_classes": _shares(out["outcome_class"]),
         "packages_of_deals": _shares(out["package"][signed]) if deals else {},
+        "nearest_packages_of_deals": _shares(out["nearest_package"][signed]) if deals else {},
         "month_agreed": _quantiles(out["month_agreed"]),
         "months_held_of_deals": _quantiles(out["months_held"][signed].astype(float)),
         "tests": _quantiles(out["tests"].astype(float)),
@@ -62,10 +63,15 @@ def summary_text(summary: dict[str, Any]) -> str:
     lines = [
         f"Replications: {summary['replications']}",
         f"Probability of a deal: {summary['deal_probability']:.3f} (95% CI {lo:.3f} to {hi:.3f})",
-        "Outcome classes: " + ", ".join(f"{k.replace('_', ' ')} {v:.1%}" for k, v in summary["outcome_classes"].items()),
+        "Outcome classes: "
+        + ", ".join(f"{k.replace('_', ' ')} {v:.1%}" for k, v in summary["outcome_classes"].items()),
     ]
     if summary["packages_of_deals"]:
-        lines.append("Packages agreed: " + ", ".join(f"{k.replace('_', ' ')} {v:.1%}" for k, v in summary["packages_of_deals"].items()))
+        for key, label in (
+            ("packages_of_deals", "Packages agreed"),
+            ("nearest_packages_of_deals", "Nearest named package"),
+        ):
+            lines.append(f"{label}: " + ", ".join(f"{k.replace('_', ' ')} {v:.1%}" for k, v in summary[key].items()))
     for key, label in (
         ("month_agreed", "Month of first agreement"),
         ("months_held_of_deals", "Months deals held"),
@@ -76,5 +82,7 @@ def summary_text(summary: dict[str, Any]) -> str:
     ):
         q = summary[key]
         if q:
-            lines.append(f"{label}: mean {q['mean']:.2f}, median {q['median']:.2f} (10%-90%: {q['p10']:.2f} to {q['p90']:.2f})")
+            lines.append(
+                f"{label}: mean {q['mean']:.2f}, median {q['median']:.2f} (10%-90%: {q['p10']:.2f} to {q['p90']:.2f})"
+            )
     return "\n".join(lines)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 
-def test_chance(base: np.ndarray, moratorium: np.ndarray, freeze: np.ndarray, tension: np.ndarray, pressure: np.ndarray) -> np.ndarray:
+def test_chance(
+    base: np.ndarray, moratorium: np.ndarray, freeze: np.ndarray, tension: np.ndarray, pressure: np.ndarray
+) -> np.ndarray:
     """Monthly chance of a strategic (nuclear or long-range missile) test.
 
     p = base (1 - moratorium) (1 - freeze) (0.5 + tension) (0.5 + pressure), clipped to [0, 1]:

@@ -74,7 +74,9 @@ def perceived_value(u: np.ndarray, trust: np.ndarray, phasing: np.ndarray, table
     share s of the package. Distrust (1 - tau) scales the stake, ``e`` the cost.
     Shapes: ``u`` ``(R, A, S)``, ``trust`` ``(R, A)``, ``phasing`` ``(R, S)``.
     """
-    stake = (1.0 - phasing)[:, None, :] * table.first_mover[None, :, None] + (phasing * table.step_share[:, None])[:, None, :]
+    stake = (1.0 - phasing)[:, None, :] * table.first_mover[None, :, None] + (phasing * table.step_share[:, None])[
+        :, None, :
+    ]
     return u - table.exposure[:, None, None] * (1.0 - trust)[:, :, None] * stake
 
 
@@ -97,13 +99,17 @@ def negotiate(table: Table, profiles: Sequence[Profile], vetoes: Sequence[int]) 
     joint = np.einsum("ra,rap->rp", table.mediator_weight, v_props)
     mediators_pick = np.argmax(np.where(table.agenda, joint, -np.inf), axis=1)
     proposers = [table.setter] + [np.full(r, v) for v in vetoes] + [np.full(r, MEDIATORS)]
-    kind = np.stack([favourite[rows, who] for who in proposers[:-1]] + [np.where(table.mediated, mediators_pick, NO_OFFER)], axis=1)
+    kind = np.stack(
+        [favourite[rows, who] for who in proposers[:-1]] + [np.where(table.mediated, mediators_pick, NO_OFFER)], axis=1
+    )
     by = np.stack(proposers, axis=1)
     for slot in range(1, len(proposers)):
         repeat = (kind[:, slot, None] == kind[:, :slot]).any(axis=1) | (by[:, slot] == table.setter)
         kind[:, slot] = np.where(repeat, NO_OFFER, kind[:, slot])
     offers = table.proposals[rows[:, None], np.maximum(kind, 0)]
-    value = np.take_along_axis(v_props, np.broadcast_to(np.maximum(kind, 0)[:, None, :], (r, n_actors, kind.shape[1])), axis=2)
+    value = np.take_along_axis(
+        v_props, np.broadcast_to(np.maximum(kind, 0)[:, None, :], (r, n_actors, kind.shape[1])), axis=2
+    )
 
     middle = compromise(table.ideal, table.salience, table.capability, table.present)
     u_mid = utility(table.ideal, table.salience, middle[:, None, :])
@@ -115,7 +121,10 @@ def negotiate(table: Table, profiles: Sequence[Profile], vetoes: Sequence[int]) 
 
     surplus = value - table.alternative[:, :, None]
     accepts = np.stack(
-        [profiles[a].accepts(surplus[:, a, :], table.margin[:, a], table.noise[:, a, : kind.shape[1]]) for a in range(n_actors)],
+        [
+            profiles[a].accepts(surplus[:, a, :], table.margin[:, a], table.noise[:, a, : kind.shape[1]])
+            for a in range(n_actors)
+        ],
         axis=1,
     )
     made = kind != NO_OFFER

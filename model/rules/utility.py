@@ -11,7 +11,9 @@ def weights(salience: np.ndarray) -> np.ndarray:
     return salience / np.where(total > 0, total, 1.0)
 
 
-def utility(ideal: np.ndarray, salience: np.ndarray, points: np.ndarray, ignore: np.ndarray | None = None) -> np.ndarray:
+def utility(
+    ideal: np.ndarray, salience: np.ndarray, points: np.ndarray, ignore: np.ndarray | None = None
+) -> np.ndarray:
     """Weighted city-block utility  u_i(x) = 1 - sum_k w_ik |x_k - theta_ik|,  w_ik = s_ik / sum_k s_ik.
 
     ``ideal`` and ``salience`` are ``(R, A, K)``; ``points`` is ``(R, P, K)``;
