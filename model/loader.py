@@ -112,7 +112,26 @@ def validate_tree(
                 _explain(first),
                 first.get("input"),
             ) from None
+        for key in event.set:
+            if not changeable(key):
+                raise InputError(
+                    _origin(origins, f"events.{i}", default_file),
+                    f"events[{i}].set.{key}",
+                    "cannot change during a run; events may change any number or regime field "
+                    "(positions, trust, enforcement, talks, conflict, dynamics), not profiles or scenario.*",
+                )
     return scenario
+
+
+def changeable(key: str) -> bool:
+    """Whether a running model can change ``key`` (it has a slot in the parameter arrays)."""
+    from model.params import locate
+
+    try:
+        locate(key)
+    except (KeyError, ValueError):
+        return False
+    return True
 
 
 def set_dotted(tree: dict[str, Any], key: str, value: Any, origin: str = OVERRIDE_ORIGIN) -> None:
@@ -236,7 +255,7 @@ def _explain(error: dict) -> str:
         return f"unknown key {loc[-1]!r}; allowed: {', '.join(allowed)}"
     if kind == "missing":
         return "required but missing"
-    message = error["msg"]
+    message = error["msg"].removeprefix("Value error, ")
     return message[0].lower() + message[1:]
 
 

@@ -43,19 +43,21 @@ OUTCOME_FIELDS: dict[str, str] = {
 }
 
 
-def outcome_class(signed, in_force, breached, denuclearization) -> np.ndarray:
+def outcome_class(signed, in_force, breached, denuclearization, steps_verified) -> np.ndarray:
     """Historians' classes: deal, partial deal, no deal or collapse.
 
-    deal: a comprehensive agreement (denuclearization >= 0.7) in force and unbroken;
-    partial deal: an interim agreement in force, or one breached but surviving;
+    deal: a comprehensive agreement (denuclearization >= 0.7) in force, unbroken, with
+    implementation started (a step verified); partial deal: principles without a
+    verified step yet, an interim agreement, or one breached but surviving;
     collapse: agreed, then broke down; no deal: never agreed.
 
-    >>> outcome_class(np.array([True, True, True, False]), np.array([True, True, False, False]),
-    ...               np.array([False, False, True, False]), np.array([0.8, 0.4, 0.9, 0.0])).tolist()
-    ['deal', 'partial_deal', 'collapse', 'no_deal']
+    >>> outcome_class(np.array([True, True, True, False, True]), np.array([True, True, False, False, True]),
+    ...               np.array([False, False, True, False, False]), np.array([0.8, 0.4, 0.9, 0.0, 0.8]),
+    ...               np.array([1, 1, 0, 0, 0])).tolist()
+    ['deal', 'partial_deal', 'collapse', 'no_deal', 'partial_deal']
     """
     code = np.select(
-        [~signed, ~in_force, ~breached & (denuclearization >= COMPREHENSIVE)],
+        [~signed, ~in_force, ~breached & (denuclearization >= COMPREHENSIVE) & (steps_verified >= 1)],
         [OutcomeClass.NO_DEAL.index, OutcomeClass.COLLAPSE.index, OutcomeClass.DEAL.index],
         default=OutcomeClass.PARTIAL_DEAL.index,
     )
@@ -81,7 +83,9 @@ def outcomes(model: PeninsulaModel) -> dict[str, np.ndarray]:
     agreed = np.where(s.signed[:, None], s.deal_point, np.nan)
     out: dict[str, np.ndarray] = {
         "deal_reached": s.signed.copy(),
-        "outcome_class": outcome_class(s.signed, s.in_force, s.breached, s.deal_point[:, Issue.DENUCLEARIZATION.index]),
+        "outcome_class": outcome_class(
+            s.signed, s.in_force, s.breached, s.deal_point[:, Issue.DENUCLEARIZATION.index], s.phases_done
+        ),
         "package": PACKAGE_NAMES[np.where(s.package >= 0, s.package, len(PACKAGE_NAMES) - 1)],
         "nearest_package": np.where(
             s.signed, PACKAGE_NAMES[nearest_proposal(s.deal_point, model.params["proposals"])], "none"

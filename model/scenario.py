@@ -107,6 +107,16 @@ class Talks(Frozen):
     mediation: bool
     allow_format_change: bool
 
+    @field_validator("agenda")
+    @classmethod
+    def _something_to_sign(cls, agenda: tuple[Proposal, ...]) -> tuple[Proposal, ...]:
+        if all(p is Proposal.STATUS_QUO for p in agenda):
+            signable = ", ".join(p.value for p in Proposal if p is not Proposal.STATUS_QUO)
+            raise ValueError(
+                f"needs a proposal that can be signed (the status quo is no agreement); allowed: {signable}"
+            )
+        return agenda
+
 
 class Conflict(Frozen):
     moratorium: Unit
@@ -164,7 +174,8 @@ class Event(Frozen):
 
     month: Months
     label: str = Field(min_length=1)
-    summit: bool = False
+    summit: bool = False  # leaders meet: talks are held this month and margins shrink
+    talks: bool = False  # a round of talks is held this month, whatever the cadence
     set: dict[str, Any] = Field(default_factory=dict)
 
 
@@ -213,11 +224,6 @@ class Scenario(Frozen):
                     f"actors.{actor.value}.trust must name each other actor once"
                     + (f"; missing {', '.join(missing)}" if missing else "")
                     + (f"; not allowed {', '.join(extra)}" if extra else "")
-                )
-        for event in self.events:
-            if event.month > self.scenario.months:
-                raise ValueError(
-                    f"event {event.label!r} at month {event.month} is after the last month ({self.scenario.months})"
                 )
         return self
 

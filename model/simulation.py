@@ -87,6 +87,7 @@ class PeninsulaModel(mesa.Model):
         self.events = {}
         for event in spec.events:
             self.events.setdefault(event.month, []).append(event)
+        self._update_economy(adapt=False)
         self.actors = [ActorAgent(self, actor, PROFILES[spec.actors[actor].profile]) for actor in Actor]
         self.narrate = narrate
         self.log: list[dict[str, Any]] = []
@@ -100,14 +101,14 @@ class PeninsulaModel(mesa.Model):
         s = self.state
         s.month += 1
         note: dict[str, Any] = {"month": s.month}
-        summit = self._apply_events(note)
+        summit, talks_called = self._apply_events(note)
         self._update_economy()
         frozen_exercises = self._exercise_and_test(note)
-        due = self.params["active"] & ~s.in_force & ((s.month % self.params["cadence"] == 0) | summit)
+        due = self.params["active"] & ~s.in_force & ((s.month % self.params["cadence"] == 0) | talks_called)
         signed_now = np.zeros_like(due)
         if due.any():
             signed_now = self._hold_talks(due, summit, frozen_exercises, note)
-        self._implement(~signed_now, frozen_exercises, note)
+        self._implement(~signed_now, note)
         self._advance_world(frozen_exercises)
         if self.narrate:
             self.log.append(note)
@@ -121,21 +122,32 @@ class PeninsulaModel(mesa.Model):
         return snapshot(self.state)
 
     # ------------------------------------------------------------------ pieces of a month
-    def _apply_events(self, note: dict) -> np.ndarray:
+    def _apply_events(self, note: dict) -> tuple[np.ndarray, np.ndarray]:
+        """Fire this month's scripted events; return (summit, talks held) masks.
+
+        An event's changes become the new parameters; for quantities that are
+        also state (positions, trust, enforcement, format) the state takes them
+        too, so trust recovers toward the new level rather than the old one.
+        """
         summit = np.zeros(self.state.replications, dtype=bool)
+        talks = summit.copy()
         for event in self.events.get(self.state.month, []):
             summit |= event.summit
+            talks |= event.summit | event.talks
             for key, value in event.set.items():
                 slot = locate(key)
-                target = vars(self.state) if slot.array in STATE_FIELDS else self.params
-                target[slot.array][(slice(None), *slot.index)] = encode(key, value)
+                index = (slice(None), *slot.index)
+                self.params[slot.array][index] = encode(key, value)
+                if slot.array in STATE_FIELDS:
+                    getattr(self.state, slot.array)[index] = encode(key, value)
             note.setdefault("events", []).append(event.label)
-        return summit
+        return summit, talks
 
-    def _update_economy(self) -> None:
+    def _update_economy(self, adapt: bool = True) -> None:
         s, p = self.state, self.params
         s.income = economy.income(s.enforcement, p["income_share"], p["rest_of_world"], s.relief)
-        s.pressure = economy.pressure(s.pressure, s.income, p["need"], p["adaptation"])
+        if adapt:
+            s.pressure = economy.pressure(s.pressure, s.income, p["need"], p["adaptation"])
 
     def _exercise_and_test(self, note: dict) -> np.ndarray:
         s, p = self.state, self.params
@@ -166,10 +178,11 @@ class PeninsulaModel(mesa.Model):
         alt_i = u_i(status quo) + leverage_w_i P - pressure_w_i P - threat_w_i C - tension_w_i T:
         pressure on the DPRK makes waiting costly for it and cheap for those who
         count on sanctions to work.
-        The status quo point keeps today's relief, exercise restraint and format.
+        The status quo point is the ``status_quo`` proposal with today's relief,
+        exercise restraint and format in place of its own.
         """
         s, p = self.state, self.params
-        point = np.zeros((s.replications, len(Issue)))
+        point = p["proposals"][:, Proposal.STATUS_QUO.index].copy()
         point[:, Issue.SANCTIONS_RELIEF.index] = s.relief if relief is None else relief
         point[:, Issue.EXERCISE_RESTRAINT.index] = frozen_exercises
         point[:, Issue.MULTILATERAL_FORMAT.index] = s.format == SIX_PARTY
@@ -201,7 +214,8 @@ class PeninsulaModel(mesa.Model):
             exposure=p["trust_exposure"],
             first_mover=FIRST_MOVER,
             step_share=1.0 / p["max_phases"],
-            margin=p["margin"][:, None] * p["resolve"] - (summit * p["summit_boost"])[:, None],
+            margin=p["margin"][:, None] * p["resolve"],
+            boost=summit * p["summit_boost"],
             noise=p["decision_noise"][:, None, None]
             * self.draws.normal(s.month, Purpose.DECISION_NOISE, N_ACTORS, slots),
             phasing_issue=PHASING,
@@ -264,9 +278,9 @@ class PeninsulaModel(mesa.Model):
         delivered = implementation.relief_delivered(
             s.deal_point[:, Issue.SANCTIONS_RELIEF.index], s.implemented_share, p["relief_schedule"]
         )
-        return np.where(s.relief_suspended, 0.0, np.maximum(delivered, p["initial_relief"]))
+        return np.where(s.relief_suspended, p["initial_relief"], np.maximum(delivered, p["initial_relief"]))
 
-    def _implement(self, eligible: np.ndarray, frozen: np.ndarray, note: dict) -> None:
+    def _implement(self, eligible: np.ndarray, note: dict) -> None:
         s, p = self.state, self.params
         active = s.in_force & eligible
         if not active.any():
@@ -283,7 +297,7 @@ class PeninsulaModel(mesa.Model):
         s.relief = np.where(active, self._relief_now(), s.relief)
         progress = s.deal_point[:, Issue.DENUCLEARIZATION.index] * s.implemented_share
         s.capability = np.where(active, s.capability_at_signing * (1.0 - progress), s.capability)
-        breach = self._breaches(active, frozen)
+        breach = self._breaches(active)
         self._respond_to_breach(breach, note)
         if active[0]:
             note["implementation"] = {
@@ -292,11 +306,15 @@ class PeninsulaModel(mesa.Model):
                 "steps": int(s.phases[0]),
             }
 
-    def _breaches(self, active: np.ndarray, frozen: np.ndarray) -> np.ndarray:
-        """``(R, 2)``: did the US, the DPRK breach this month?"""
+    def _breaches(self, active: np.ndarray) -> np.ndarray:
+        """``(R, 2)``: did the US, the DPRK breach this month?
+
+        A party compares the deal with walking away: relief snaps back (if the
+        regime says so) and the deal's exercise freeze ends.
+        """
         s, p = self.state, self.params
-        walk_away_relief = np.where(p["snapback"], 0.0, s.relief)
-        alt = self.alternatives(frozen, relief=walk_away_relief)
+        walk_away_relief = np.where(p["snapback"], p["initial_relief"], s.relief)
+        alt = self.alternatives(p["exercises_suspended"], relief=walk_away_relief)
         u_deal = utility(s.ideal, p["salience"], s.deal_point[:, None, :], ignore=IGNORE_PHASING)[:, :, 0]
         draw = self.draws.uniform(s.month, Purpose.VIOLATION, len(VETOES))
         out = []

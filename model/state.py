@@ -29,7 +29,7 @@ class State:
     signed: np.ndarray  # (R,) an agreement was ever signed
     collapsed: np.ndarray  # (R,) a signed agreement broke down
     breached: np.ndarray  # (R,) a party breached the agreement at least once
-    relief_suspended: np.ndarray  # (R,) snapback holds relief at 0 until the next verified step
+    relief_suspended: np.ndarray  # (R,) snapback holds relief at its starting level until the next verified step
     deal_point: np.ndarray  # (R, K) the agreed point
     package: np.ndarray  # (R,) proposal index of the latest agreement, COMPROMISE_PACKAGE, or -1
     month_signed: np.ndarray  # (R,) month the latest agreement was signed, -1 if never

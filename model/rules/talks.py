@@ -40,7 +40,8 @@ class Table:
     exposure: np.ndarray  # (R,) how much distrust devalues an all-at-once deal
     first_mover: np.ndarray  # (A,) 1 for the party that delivers first in an all-at-once deal
     step_share: np.ndarray  # (R,) share of a package one step puts at risk (1 / max_phases)
-    margin: np.ndarray  # (R, A) surplus demanded over the alternative
+    margin: np.ndarray  # (R, A) surplus demanded over the alternative, before the profile's scale
+    boost: np.ndarray  # (R,) margin given up at a leaders' summit
     noise: np.ndarray  # (R, A, S) unobserved part of each judgement, one per offer slot
     phasing_issue: int  # index of the phasing issue
 
@@ -122,7 +123,9 @@ def negotiate(table: Table, profiles: Sequence[Profile], vetoes: Sequence[int]) 
     surplus = value - table.alternative[:, :, None]
     accepts = np.stack(
         [
-            profiles[a].accepts(surplus[:, a, :], table.margin[:, a], table.noise[:, a, : kind.shape[1]])
+            profiles[a].accepts(
+                surplus[:, a, :] + table.boost[:, None], table.margin[:, a], table.noise[:, a, : kind.shape[1]]
+            )
             for a in range(n_actors)
         ],
         axis=1,
