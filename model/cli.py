@@ -83,6 +83,33 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("scenarios", help="list the shipped scenarios and the questions they ask")
     commands.add_parser("profiles", help="list the behaviour profiles an actor can be given")
+
+    sweep = commands.add_parser(
+        "sweep", help="run an experiment's design of seeded runs into a folder of Parquet chunks"
+    )
+    sweep.add_argument("experiment", type=Path, help="an experiment TOML file (see experiments/)")
+    sweep.add_argument("--out", type=Path, required=True, help="output folder (created; must be empty unless --resume)")
+    sweep.add_argument(
+        "--workers",
+        type=_bounded_int(1, 4096),
+        default=None,
+        help="worker processes (default: all cores; 1 runs serially)",
+    )
+    sweep.add_argument(
+        "--scheduler", default=None, metavar="ADDRESS", help="run on a Dask cluster, e.g. tcp://HOST:8786"
+    )
+    sweep.add_argument(
+        "--resume", action="store_true", help="continue an interrupted sweep in --out: run only the missing chunks"
+    )
+    sweep.add_argument("--quiet", action="store_true", help="no progress bar or log lines")
+
+    analyze = commands.add_parser(
+        "analyze", help="outcome rates with 95%% intervals, sensitivity indices and plots of a sweep"
+    )
+    analyze.add_argument("folder", type=Path, help="a sweep output folder")
+
+    report = commands.add_parser("report", help="write one self-contained HTML report of a sweep")
+    report.add_argument("folder", type=Path, help="a sweep output folder")
     return parser
 
 
@@ -94,6 +121,9 @@ def main(argv: list[str] | None = None) -> int:
         "sources": cmd_sources,
         "scenarios": cmd_scenarios,
         "profiles": cmd_profiles,
+        "sweep": cmd_sweep,
+        "analyze": cmd_analyze,
+        "report": cmd_report,
     }[args.command]
     try:
         return handler(args)
@@ -151,6 +181,39 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.replications == 1:
         return report_one(spec, path, args)
     return report_replications(spec, path, args)
+
+
+def cmd_sweep(args: argparse.Namespace) -> int:
+    from model.sweep.runner import sweep
+
+    try:
+        done = sweep(
+            args.experiment, args.out, args.workers, args.scheduler, args.resume, False if args.quiet else None
+        )
+    except KeyboardInterrupt:
+        print(f"peninsula: interrupted; finished chunks are kept in {args.out}; rerun with --resume", file=sys.stderr)
+        return 130
+    except RuntimeError as err:  # workers died repeatedly: finished chunks are kept
+        print(f"peninsula: error: {err}", file=sys.stderr)
+        return 1
+    print(
+        f"{done.ran} of {done.runs} runs in {done.seconds:.1f} s ({done.rate:.0f} runs/s, {done.backend}) -> {done.out}"
+    )
+    return 0
+
+
+def cmd_analyze(args: argparse.Namespace) -> int:
+    from model.analysis import analyze
+
+    print(analyze(args.folder).text)
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from model.report import write_report
+
+    print(f"Wrote {write_report(args.folder)}")
+    return 0
 
 
 if __name__ == "__main__":
