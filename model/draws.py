@@ -45,6 +45,23 @@ def stream_keys(seeds: np.ndarray | list[int]) -> np.ndarray:
         return _mix(seeds * _GOLDEN + _GOLDEN)
 
 
+def derive_seeds(root: int, points: np.ndarray, replications: np.ndarray) -> np.ndarray:
+    """63-bit run seeds keyed by (root seed, design point, replication), vectorised.
+
+    A SplitMix64 hash, so a run's seed depends only on its own key: the same in
+    any order, batch, process or machine, and ``peninsula run --seed S`` with it
+    reproduces that run alone.
+
+    >>> a = derive_seeds(5, np.array([0, 1, 2]), np.array([7, 7, 7]))
+    >>> bool(a[1] == derive_seeds(5, np.array([1]), np.array([7]))[0]), len(set(a.tolist()))
+    (True, 3)
+    """
+    key = stream_keys([root])[0]
+    index = (np.asarray(points, dtype=np.uint64) << np.uint64(32)) | np.asarray(replications, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        return _mix(key ^ _mix(index * _GOLDEN + _M2)) >> np.uint64(1)
+
+
 class Draws:
     """Uniform and normal draws over a leading run axis, keyed by run, month and purpose."""
 

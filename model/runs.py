@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from model.draws import derive_seeds
 from model.scenario import Scenario
 
 BATCH = 10_000
@@ -11,12 +12,11 @@ BATCH = 10_000
 
 
 def replication_seeds(root: int, n: int) -> np.ndarray:
-    """Seeds of ``n`` replications, derived from a root seed and keyed by replication index.
+    """Seeds of ``n`` replications of one scenario: design point 0 of :func:`~model.draws.derive_seeds`.
 
     Each is a 63-bit integer: ``peninsula run --seed S`` with it reproduces that replication alone.
     """
-    children = np.random.SeedSequence(root).spawn(n)
-    return np.array([c.generate_state(1, np.uint64)[0] >> np.uint64(1) for c in children], dtype=np.uint64)
+    return derive_seeds(root, np.zeros(n, dtype=np.uint64), np.arange(n, dtype=np.uint64))
 
 
 def run_one(spec: Scenario, seed: int, months: int | None = None, narrate: bool = True):

@@ -10,7 +10,7 @@ parent (n x d floats: 200,000 points of 10 parameters is 16 MB).
 
 Seeds are derived in the parent, keyed by (design point, replication), so a
 run's seed does not depend on chunking, worker count or scheduler (AgentPy,
-Axelrod): ``SeedSequence(root, spawn_key=(point, replication))``.
+Axelrod): a SplitMix64 hash of (root, point, replication), see model.draws.derive_seeds.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from model.draws import derive_seeds
 from model.provenance import sources
 from model.sweep.experiment import Experiment, Parameter
 
@@ -34,11 +35,7 @@ def run_seeds(root: int, points: np.ndarray, replications: np.ndarray) -> np.nda
     >>> int(run_seeds(1, np.array([0]), np.array([0]))[0]) == int(run_seeds(1, np.array([0, 3]), np.array([0, 2]))[0])
     True
     """
-    out = np.empty(len(points), dtype=np.uint64)
-    for i, (p, r) in enumerate(zip(points.tolist(), replications.tolist(), strict=True)):
-        state = np.random.SeedSequence(root, spawn_key=(p, r)).generate_state(1, np.uint64)[0]
-        out[i] = state >> np.uint64(1)
-    return out
+    return derive_seeds(root, points, replications)
 
 
 def from_unit(param: Parameter, u: np.ndarray) -> np.ndarray:
