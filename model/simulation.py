@@ -228,6 +228,7 @@ class PeninsulaModel(mesa.Model):
         if due[0]:
             margins = {
                 agent.actor.value: agent.profile.margin_scale * float(table.margin[0, agent.index])
+                - float(table.boost[0])
                 for agent in self.actors
             }
             note["talks"] = _round_note(result, table, six[0], bool(summit[0]), margins)

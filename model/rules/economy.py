@@ -10,15 +10,17 @@ def income(enforcement: np.ndarray, shares: np.ndarray, rest_of_world: np.ndarra
 
     Each enforcer-channel pair (CHN trade, RUS laborers, ...) carries a share of
     unsanctioned income; enforcement e cuts it by e, and formal relief r lifts
-    the cut:  I = sum_ec share_ec (1 - e_ec (1 - r)) + rest (r).  The rest of the
-    world enforces fully, so it pays only what relief allows. Leakage is
-    enforcement below 1: income the DPRK keeps while sanctions stand.
+    the cut:  I = [sum_ec share_ec (1 - e_ec (1 - r)) + rest r] / [sum_ec share_ec + rest].
+    The rest of the world enforces fully, so it pays only what relief allows.
+    Leakage is enforcement below 1: income the DPRK keeps while sanctions stand.
+    Shares are normalised, so a sweep may move one without breaking the total.
 
     >>> float(income(np.array([[[0.5]]]), np.array([[[0.8]]]), np.array([0.2]), np.array([0.0]))[0])
     0.4
     """
     kept = shares * (1.0 - enforcement * (1.0 - relief)[:, None, None])
-    return kept.sum(axis=(1, 2)) + rest_of_world * relief
+    total = shares.sum(axis=(1, 2)) + rest_of_world
+    return (kept.sum(axis=(1, 2)) + rest_of_world * relief) / np.where(total > 0, total, 1.0)
 
 
 def pressure(previous: np.ndarray, income_now: np.ndarray, need: np.ndarray, adaptation: np.ndarray) -> np.ndarray:
