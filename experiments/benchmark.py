@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import subprocess
 import sys
 import tempfile
@@ -80,22 +79,49 @@ def batched(runs: int) -> dict:
     return _rate(runs, time.perf_counter() - start)
 
 
-def sweep(experiment: Path, workers: int) -> dict:
-    """`peninsula sweep` in a subprocess; its wall time and the peak memory of the whole process tree."""
+def sweep(experiment: Path, workers: int, replications: int | None = None) -> dict:
+    """`peninsula sweep` in a subprocess: its runs per second and the peak memory (RSS) of the process tree.
+
+    The peak is the largest resident set of any one process (parent or worker),
+    read from the kernel's rusage of the finished children.
+    """
     with tempfile.TemporaryDirectory() as tmp:
-        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        if replications is not None:
+            text = experiment.read_text().replace("replications = ", f"replications = {replications}  # was ", 1)
+            experiment = Path(tmp) / experiment.name
+            experiment.write_text(text)
+        out = Path(tmp) / "out"
         start = time.perf_counter()
-        subprocess.run(
-            [PENINSULA, "sweep", str(experiment), "--workers", str(workers), "--out", str(Path(tmp) / "out")],
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                MEASURE,
+                PENINSULA,
+                "sweep",
+                str(experiment),
+                "--workers",
+                str(workers),
+                "--out",
+                str(out),
+                "--quiet",
+            ],
             check=True,
             cwd=ROOT,
-            stdout=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
         )
         seconds = time.perf_counter() - start
-        peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-        manifest = json.loads((Path(tmp) / "out" / "manifest.json").read_text())
-    runs = manifest["completed"]
-    return {**_rate(runs, seconds), "peak_rss_mib_max_process": round(max(peak_kib, before) / 1024, 1)}
+        manifest = json.loads((out / "manifest.json").read_text())
+    peak_kib = int(done.stdout.strip().splitlines()[-1])
+    return {**_rate(manifest["completed"], seconds), "peak_rss_mib": round(peak_kib / 1024, 1)}
+
+
+MEASURE = """
+import resource, subprocess, sys
+subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL)
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+"""
 
 
 def wall(args: list[str], repeat: int = 5) -> dict:
@@ -125,22 +151,30 @@ def main(argv: list[str] | None = None) -> int:
 
     record("single_run_one_process", single_run())
     record("mesa_batch_run_1_process", mesa_batch_run(reference_runs, 1))
-    record("batched_replications_1_process", batched(reference_runs))
     record("mesa_batch_run_2_processes", mesa_batch_run(reference_runs, 2))
-    if args.sweep_experiment.exists():
-        record("sweep_1_worker", sweep(args.sweep_experiment, 1))
-        record("sweep_2_workers", sweep(args.sweep_experiment, 2))
-    if args.memory_experiment.exists() and not args.quick:
-        record("sweep_million_runs_memory", sweep(args.memory_experiment, 2))
+    record("batched_replications_1_process", batched(reference_runs))
+    baseline = args.sweep_experiment
+    record("sweep_1_worker", sweep(baseline, 1, reference_runs))
+    record("sweep_2_workers", sweep(baseline, 2, reference_runs))
+    record("sweep_2000_runs_1_worker", sweep(baseline, 1, 2_000))
+    record("sweep_2000_runs_2_workers", sweep(baseline, 2, 2_000))
+    if not args.quick:
+        record("sweep_200000_runs_1_worker", sweep(args.memory_experiment, 1, 8_000))
+        record("sweep_200000_runs_2_workers", sweep(args.memory_experiment, 2, 8_000))
+        record("sweep_1000000_runs_1_worker", sweep(args.memory_experiment, 1, 40_000))
     record("peninsula_help", wall(["--help"]))
     record("peninsula_run_baseline", wall(["run", SCENARIO], repeat=3))
 
     base = results["mesa_batch_run_1_process"]["runs_per_second"]
-    fast = results.get("sweep_1_worker", results["batched_replications_1_process"])["runs_per_second"]
-    print(f"speed-up over mesa.batch_run, one process: {fast / base:.0f}x")
-    if "sweep_2_workers" in results:
-        efficiency = results["sweep_2_workers"]["runs_per_second"] / (2 * results["sweep_1_worker"]["runs_per_second"])
-        print(f"scaling efficiency with 2 workers: {efficiency:.0%}")
+    base2 = results["mesa_batch_run_2_processes"]["runs_per_second"]
+    one, two = results["sweep_1_worker"]["runs_per_second"], results["sweep_2_workers"]["runs_per_second"]
+    print(f"sweep against mesa.batch_run, 1 process: {one / base:.0f}x; 2 processes: {two / base2:.0f}x")
+    print(f"scaling efficiency of the sweep with 2 workers: {two / (2 * one):.0%} ({reference_runs:,} runs)")
+    if "sweep_200000_runs_2_workers" in results:
+        big1, big2 = (results[f"sweep_200000_runs_{w}"]["runs_per_second"] for w in ("1_worker", "2_workers"))
+        print(f"scaling efficiency with 2 workers, 200,000 runs: {big2 / (2 * big1):.0%}")
+    small1, small2 = (results[f"sweep_2000_runs_{w}"]["runs_per_second"] for w in ("1_worker", "2_workers"))
+    print(f"2,000-run sweep against mesa.batch_run: {small1 / base:.0f}x (1 worker), {small2 / base2:.0f}x (2 workers)")
     if args.json:
         args.json.write_text(json.dumps(results, indent=2) + "\n")
     return 0

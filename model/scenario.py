@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from model.domain import (
     Actor,
@@ -75,27 +75,23 @@ class ActorParams(Frozen):
         return name
 
 
+PerEnforcer = Annotated[
+    dict[Enforcer, ChannelVector], AfterValidator(lambda value: _require_all(value, Enforcer))
+]
+"""One channel vector for each of China and Russia, both required."""
+
+
 class Sanctions(Frozen):
-    enforcement: dict[Enforcer, ChannelVector]
+    enforcement: PerEnforcer
     relief_schedule: ReliefSchedule
     snapback: bool
 
-    @field_validator("enforcement")
-    @classmethod
-    def _every_enforcer(cls, value: dict) -> dict:
-        return _require_all(value, Enforcer)
-
 
 class Economy(Frozen):
-    income_share: dict[Enforcer, ChannelVector]
+    income_share: PerEnforcer
     rest_of_world: Unit
     need: Unit
     adaptation: Unit
-
-    @field_validator("income_share")
-    @classmethod
-    def _every_enforcer(cls, value: dict) -> dict:
-        return _require_all(value, Enforcer)
 
 
 class Talks(Frozen):
