@@ -28,6 +28,7 @@ def _name(proposal: str) -> str:
 def _judgement(actor: str, offer: dict) -> str:
     value, alt, margin = offer["value"][actor], offer["alternative"][actor], offer["margin"][actor]
     verb = "accepts" if offer["accepts"][actor] else "rejects"
+    margin = round(margin, 2) + 0.0  # no "-0.00" when a summit cancels the margin
     return f"{actor} {verb} (value {value:.2f}; alternative {alt:.2f} + margin {margin:.2f})"
 
 

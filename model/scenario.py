@@ -75,9 +75,7 @@ class ActorParams(Frozen):
         return name
 
 
-PerEnforcer = Annotated[
-    dict[Enforcer, ChannelVector], AfterValidator(lambda value: _require_all(value, Enforcer))
-]
+PerEnforcer = Annotated[dict[Enforcer, ChannelVector], AfterValidator(lambda value: _require_all(value, Enforcer))]
 """One channel vector for each of China and Russia, both required."""
 
 

@@ -16,3 +16,21 @@ def test_readme_shows_both_commands():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert 'pip install -e ".[test]" && .venv/bin/peninsula run baseline-2019' in readme
     assert ".venv/bin/python -m pytest" in readme
+
+
+def _readme_block(after: str) -> str:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = readme.index("```text\n", readme.index(after)) + len("```text\n")
+    return readme[start : readme.index("\n```", start)]
+
+
+def test_readme_timeline_sample_is_a_real_run(cli):
+    done = cli("run", "hanoi-2019", "--seed", "1")
+    assert done.returncode == 0, done.stderr
+    assert _readme_block("`peninsula run hanoi-2019 --seed 1`") == done.stdout.rstrip("\n")
+
+
+def test_readme_distribution_sample_is_a_real_run(cli):
+    done = cli("run", "baseline-2019", "--replications", "1000", "--seed", "7")
+    assert done.returncode == 0, done.stderr
+    assert _readme_block("`peninsula run baseline-2019 --replications 1000 --seed 7`") in done.stdout
