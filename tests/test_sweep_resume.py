@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import time
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -42,3 +43,45 @@ def test_kill_9_then_resume_completes_exactly_the_design(tmp_path):
     sweep(experiment, reference, workers=1, progress=False)
     pd.testing.assert_frame_equal(rows, read_runs(reference))
     assert not list((out / "runs").glob("*.tmp"))
+
+
+def _pool_workers(pid: int) -> list[int]:
+    """PIDs of the process-pool workers a sweep started (spawned children running multiprocessing)."""
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    workers = []
+    for child in map(int, children):
+        try:
+            cmdline = Path(f"/proc/{child}/cmdline").read_bytes()
+        except FileNotFoundError:
+            continue
+        if b"spawn_main" in cmdline:
+            workers.append(child)
+    return workers
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux /proc to find the pool's workers")
+def test_a_dead_worker_loses_no_run_and_duplicates_none(tmp_path):
+    experiment = small_experiment(tmp_path, reps=50, chunk=100, levels=6)  # 7,200 runs in 72 chunks
+    out = tmp_path / "worker-killed"
+    proc = subprocess.Popen(
+        [str(PENINSULA), "sweep", str(experiment), "--out", str(out), "--workers", "2", "--quiet"],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 120
+    while not list((out / "runs").glob("chunk-*.parquet")) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    workers = _pool_workers(proc.pid)
+    assert workers, "the sweep should be running a process pool"
+    os.kill(workers[0], signal.SIGKILL)
+    _, stderr = proc.communicate(timeout=300)
+    assert proc.returncode == 0, stderr
+    assert "a worker process died" in stderr, "the kill should have hit the sweep mid-way"
+
+    rows = read_runs(out)
+    assert len(rows) == 7200
+    assert not rows.duplicated(["point", "replication"]).any()
+    reference = tmp_path / "reference"
+    sweep(experiment, reference, workers=1, progress=False)
+    pd.testing.assert_frame_equal(rows, read_runs(reference))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import os
+import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -192,6 +193,11 @@ def run_pool(tasks: Iterator[ChunkTask], workers: int) -> Results:
             return
         except BrokenProcessPool:
             pool.shutdown(wait=False, cancel_futures=True)
+            print(
+                f"sweep: a worker process died; starting a new pool and rerunning {len(retry)} unfinished chunks",
+                file=sys.stderr,
+                flush=True,
+            )
             if attempt == POOL_RESTARTS:
                 raise RuntimeError(
                     f"worker processes died {POOL_RESTARTS + 1} times; finished chunks are kept, rerun with --resume"
