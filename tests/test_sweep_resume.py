@@ -16,6 +16,16 @@ from model.sweep.runner import sweep
 from model.sweep.store import read_runs
 
 
+def assert_exactly_the_design(out: Path, experiment: Path, tmp_path: Path) -> None:
+    """Every run of the 7,200-run design once, and the same rows as an uninterrupted serial sweep."""
+    rows = read_runs(out)
+    assert len(rows) == 7200
+    assert not rows.duplicated(["point", "replication"]).any()
+    reference = tmp_path / "reference"
+    sweep(experiment, reference, workers=1, progress=False)
+    pd.testing.assert_frame_equal(rows, read_runs(reference))
+
+
 @pytest.mark.slow
 def test_kill_9_then_resume_completes_exactly_the_design(tmp_path):
     experiment = small_experiment(tmp_path, reps=50, chunk=100, levels=6)  # 144 points x 50 = 7,200 runs, 72 chunks
@@ -36,12 +46,7 @@ def test_kill_9_then_resume_completes_exactly_the_design(tmp_path):
     assert resumed.returncode == 0, resumed.stderr
     assert f"{7200 - kept * 100} of 7200 runs" in resumed.stdout
 
-    rows = read_runs(out)
-    assert len(rows) == 7200
-    assert not rows.duplicated(["point", "replication"]).any()
-    reference = tmp_path / "reference"
-    sweep(experiment, reference, workers=1, progress=False)
-    pd.testing.assert_frame_equal(rows, read_runs(reference))
+    assert_exactly_the_design(out, experiment, tmp_path)
     assert not list((out / "runs").glob("*.tmp"))
 
 
@@ -79,9 +84,4 @@ def test_a_dead_worker_loses_no_run_and_duplicates_none(tmp_path):
     assert proc.returncode == 0, stderr
     assert "a worker process died" in stderr, "the kill should have hit the sweep mid-way"
 
-    rows = read_runs(out)
-    assert len(rows) == 7200
-    assert not rows.duplicated(["point", "replication"]).any()
-    reference = tmp_path / "reference"
-    sweep(experiment, reference, workers=1, progress=False)
-    pd.testing.assert_frame_equal(rows, read_runs(reference))
+    assert_exactly_the_design(out, experiment, tmp_path)
