@@ -17,7 +17,10 @@ import numpy as np
 
 from model.agents import ActorAgent
 from model.domain import (
+    ALLIES_OF_US,
+    MEDIATORS,
     N_ACTORS,
+    VETO_PLAYERS,
     Actor,
     Enforcer,
     Issue,
@@ -26,6 +29,7 @@ from model.domain import (
 )
 from model.draws import Draws, Purpose, stream_keys
 from model.loader import load_scenario
+from model.observe import MONTHLY_REPORTERS, round_note
 from model.params import STATE_FIELDS, compile_params, encode, locate, replicate
 from model.profiles import PROFILES
 from model.rules import conflict, economy, implementation, positions
@@ -34,8 +38,10 @@ from model.rules.utility import utility
 from model.scenario import Scenario
 from model.state import initial_state, snapshot
 
-US, DPRK, CHN, RUS, ROK, JPN = (a.index for a in (Actor.US, Actor.DPRK, Actor.CHN, Actor.RUS, Actor.ROK, Actor.JPN))
-VETOES = (US, DPRK)
+US, DPRK, CHN, RUS = (a.index for a in (Actor.US, Actor.DPRK, Actor.CHN, Actor.RUS))
+VETOES = tuple(a.index for a in VETO_PLAYERS)
+ALLIES = [a.index for a in ALLIES_OF_US]
+PATRONS = [Actor(e.value).index for e in Enforcer]  # China and Russia, in the enforcement table's order
 PHASING = Issue.PHASING.index
 IGNORE_PHASING = np.arange(len(Issue)) == PHASING
 SIGNABLE = np.array([p is not Proposal.STATUS_QUO for p in Proposal])
@@ -43,7 +49,7 @@ SIGNABLE = np.array([p is not Proposal.STATUS_QUO for p in Proposal])
 COUNTERPART = np.array([DPRK if a == US else US if a == DPRK else DPRK for a in range(N_ACTORS)])
 SIX_PARTY = TalksFormat.SIX_PARTY.index
 COMPROMISE_PACKAGE = len(Proposal)  # package code of a mediator's compromise
-MEDIATOR_MASK = np.isin(np.arange(N_ACTORS), [CHN, RUS]).astype(float)
+MEDIATOR_MASK = np.isin(np.arange(N_ACTORS), [a.index for a in MEDIATORS]).astype(float)
 # In an all-at-once deal the DPRK disarms first and the benefits come at the end (seed 004).
 FIRST_MOVER = (np.arange(N_ACTORS) == DPRK).astype(float)
 
@@ -156,7 +162,7 @@ class PeninsulaModel(mesa.Model):
         exercise = p["exercise_months"][:, month_of_year] & ~frozen
         s.exercises += exercise
         s.tension = np.clip(s.tension + exercise * p["exercise_tension"], 0.0, 1.0)
-        for other in (US, ROK):
+        for other in (US, Actor.ROK.index):  # the exercising allies
             s.trust[:, DPRK, other] = np.clip(s.trust[:, DPRK, other] - exercise * p["exercise_trust_cut"], 0.0, 1.0)
 
         chance = conflict.test_chance(
@@ -167,7 +173,7 @@ class PeninsulaModel(mesa.Model):
         s.tension = np.clip(s.tension + test * p["test_tension"], 0.0, 1.0)
         s.trust = conflict.cut_trust(s.trust, DPRK, p["test_trust_cut"], test)
         council = self.draws.uniform(s.month, Purpose.TIGHTENING, 2)
-        acts = test & conflict.security_council_acts(s.trust[:, [CHN, RUS], DPRK], council)
+        acts = test & conflict.security_council_acts(s.trust[:, PATRONS, DPRK], council)
         s.enforcement = conflict.tighten(s.enforcement, p["tightening_step"], acts)
         note.update(exercise=bool(exercise[0]), test=bool(test[0]), tightened=bool(acts[0]))
         return frozen
@@ -231,7 +237,7 @@ class PeninsulaModel(mesa.Model):
                 - float(table.boost[0])
                 for agent in self.actors
             }
-            note["talks"] = _round_note(result, table, six[0], bool(summit[0]), margins)
+            note["talks"] = round_note(result, table, six[0], bool(summit[0]), margins)
             note["format_switch"] = bool(switched[0])
         return agreed
 
@@ -360,17 +366,15 @@ class PeninsulaModel(mesa.Model):
         s, p = self.state, self.params
         talking = p["active"] & ~s.in_force
         leverage = np.stack(
-            [p["capability"][:, e] * s.enforcement[:, i].mean(axis=1) for i, e in enumerate((CHN, RUS))], axis=1
+            [p["capability"][:, e] * s.enforcement[:, i].mean(axis=1) for i, e in enumerate(PATRONS)], axis=1
         )
         clout = leverage.sum(axis=1)
         dprk_rate = self.actors[DPRK].profile.concession(
             p["drift_rate"] * (1 - p["resolve"][:, DPRK]) * (1 + s.pressure) * clout
         )
-        s.ideal = positions.pull(s.ideal, DPRK, [CHN, RUS], leverage, np.where(talking, dprk_rate, 0.0))
+        s.ideal = positions.pull(s.ideal, DPRK, PATRONS, leverage, np.where(talking, dprk_rate, 0.0))
         us_rate = self.actors[US].profile.concession(p["drift_rate"] * (1 - p["resolve"][:, US]))
-        s.ideal = positions.pull(
-            s.ideal, US, [ROK, JPN], p["capability"][:, [ROK, JPN]], np.where(talking, us_rate, 0.0)
-        )
+        s.ideal = positions.pull(s.ideal, US, ALLIES, p["capability"][:, ALLIES], np.where(talking, us_rate, 0.0))
 
     def _realised_utility(self, frozen: np.ndarray) -> np.ndarray:
         """What each actor gets this month, judged by its starting preferences."""
@@ -392,60 +396,3 @@ class PeninsulaModel(mesa.Model):
             - p["threat_weight"] * s.capability[:, None]
             - p["tension_weight"] * s.tension[:, None]
         )
-
-
-def _round_note(result: Round, table: Table, six: bool, summit: bool, margins: dict[str, float]) -> dict:
-    """Replication 0's round in plain data, for the timeline: each offer, value, alternative and verdict.
-
-    An actor accepts when value + noise >= alternative + margin (its profile's margin).
-    """
-    offers = []
-    for slot in range(result.kind.shape[1]):
-        kind = int(result.kind[0, slot])
-        if kind == -2:
-            continue
-        offers.append(
-            {
-                "by": "mediators" if result.by[0, slot] < 0 else list(Actor)[int(result.by[0, slot])].value,
-                "proposal": "compromise" if kind < 0 else list(Proposal)[kind].value,
-                "point": result.offers[0, slot].round(2).tolist(),
-                "value": {a.value: float(result.value[0, a.index, slot]) for a in Actor},
-                "alternative": {a.value: float(table.alternative[0, a.index]) for a in Actor},
-                "accepts": {a.value: bool(result.accepts[0, a.index, slot]) for a in Actor},
-                "noise": {a.value: float(table.noise[0, a.index, slot]) for a in Actor},
-                "margin": margins,
-            }
-        )
-    return {
-        "format": "six_party" if six else "bilateral",
-        "summit": summit,
-        "offers": offers,
-        "agreed": bool(result.agreed[0]),
-    }
-
-
-def _per_replication(read):
-    """A reporter: one value per replication, or a plain number when there is one replication."""
-
-    def report(model: PeninsulaModel):
-        values = np.asarray(read(model.state))
-        return values.item() if values.size == 1 else values.copy()
-
-    return report
-
-
-MONTHLY_REPORTERS = {
-    "month": _per_replication(lambda s: np.full(s.replications, s.month)),
-    "tension": _per_replication(lambda s: s.tension),
-    "income": _per_replication(lambda s: s.income),
-    "pressure": _per_replication(lambda s: s.pressure),
-    "capability": _per_replication(lambda s: s.capability),
-    "relief": _per_replication(lambda s: s.relief),
-    "deal_in_force": _per_replication(lambda s: s.in_force),
-    "tests": _per_replication(lambda s: s.tests),
-    "trust_US_in_DPRK": _per_replication(lambda s: s.trust[:, US, DPRK]),
-    "trust_DPRK_in_US": _per_replication(lambda s: s.trust[:, DPRK, US]),
-    "enforcement_CHN": _per_replication(lambda s: s.enforcement[:, Enforcer.CHN.index].mean(axis=1)),
-    "enforcement_RUS": _per_replication(lambda s: s.enforcement[:, Enforcer.RUS.index].mean(axis=1)),
-    "six_party": _per_replication(lambda s: s.format == SIX_PARTY),
-}
