@@ -6,12 +6,10 @@ import argparse
 import json
 from pathlib import Path
 
-import numpy as np
-
 from model.narrate import outcome_text, timeline
 from model.outcomes import outcomes
 from model.records import manifest, monthly_table, plain, prepare_out_dir, row, write_json, write_table
-from model.runs import replication_seeds, run_batch, run_one
+from model.runs import run_one, run_replications
 from model.scenario import Scenario
 from model.summary import summarize, summary_text
 
@@ -43,10 +41,7 @@ def report_replications(spec: Scenario, path: Path, args: argparse.Namespace) ->
     import pandas as pd
 
     out_dir = prepare_out_dir(args.out) if args.out else None
-    seeds = replication_seeds(args.seed, args.replications)
-    chunks = [run_batch(spec, seeds[i : i + 10_000], args.months) for i in range(0, len(seeds), 10_000)]
-    result = {"replication": np.arange(len(seeds)), "seed": seeds}
-    result.update({k: np.concatenate([c[k] for c in chunks]) for k in chunks[0]})
+    result = run_replications(spec, args.seed, args.replications, args.months)
     summary = summarize(result)
     record = {
         "manifest": manifest(
