@@ -88,6 +88,33 @@ def prepare_out_dir(out: Path) -> Path:
     return out
 
 
+class TableWriter:
+    """Appends frames to one CSV or Parquet file, so a long table never sits in memory whole."""
+
+    def __init__(self, path: Path, kind: str) -> None:
+        self.path, self.kind = path.with_suffix(f".{kind}"), kind
+        self._parquet = None
+        self._rows = 0
+
+    def write(self, frame) -> None:
+        if self.kind == "parquet":
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+
+            table = pa.Table.from_pandas(frame, preserve_index=False)
+            if self._parquet is None:
+                self._parquet = pq.ParquetWriter(self.path, table.schema)
+            self._parquet.write_table(table)
+        else:
+            frame.to_csv(self.path, mode="a" if self._rows else "w", header=not self._rows, index=False)
+        self._rows += len(frame)
+
+    def close(self) -> Path:
+        if self._parquet is not None:
+            self._parquet.close()
+        return self.path
+
+
 def write_table(frame, path: Path, kind: str) -> Path:
     target = path.with_suffix(f".{kind}")
     if kind == "parquet":

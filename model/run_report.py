@@ -8,7 +8,16 @@ from pathlib import Path
 
 from model.narrate import outcome_text, timeline
 from model.outcomes import outcomes
-from model.records import manifest, monthly_table, plain, prepare_out_dir, row, write_json, write_table
+from model.records import (
+    TableWriter,
+    manifest,
+    monthly_table,
+    plain,
+    prepare_out_dir,
+    row,
+    write_json,
+    write_table,
+)
 from model.runs import run_one, run_replications
 from model.scenario import Scenario
 from model.summary import summarize, summary_text
@@ -33,7 +42,11 @@ def report_one(spec: Scenario, path: Path, args: argparse.Namespace) -> int:
         print()
         print(outcome_text(result, start))
     if out_dir:
-        _write(out_dir, record, monthly_table(model), args.table, args.format)
+        written = [
+            write_table(monthly_table(model), out_dir / "months", args.table),
+            write_json(record, out_dir / "run.json"),
+        ]
+        _announce(written, args.format)
     return 0
 
 
@@ -41,7 +54,10 @@ def report_replications(spec: Scenario, path: Path, args: argparse.Namespace) ->
     import pandas as pd
 
     out_dir = prepare_out_dir(args.out) if args.out else None
-    result = run_replications(spec, args.seed, args.replications, args.months)
+    months_table = TableWriter(out_dir / "months", args.table) if out_dir else None
+    result = run_replications(
+        spec, args.seed, args.replications, args.months, monthly=months_table.write if months_table else None
+    )
     summary = summarize(result)
     record = {
         "manifest": manifest(
@@ -60,12 +76,16 @@ def report_replications(spec: Scenario, path: Path, args: argparse.Namespace) ->
         print(f"{spec.scenario.name}: {spec.scenario.question}")
         print(f"root seed {args.seed}, {record['manifest']['months']} months from {spec.scenario.start}\n")
         print(summary_text(summary))
-    if out_dir:
-        _write(out_dir, record, pd.DataFrame(result), args.table, args.format, name="runs")
+    if out_dir and months_table:
+        written = [
+            months_table.close(),
+            write_table(pd.DataFrame(result), out_dir / "runs", args.table),
+            write_json(record, out_dir / "run.json"),
+        ]
+        _announce(written, args.format)
     return 0
 
 
-def _write(out_dir: Path, record: dict, table, kind: str, fmt: str, name: str = "months") -> None:
-    written = [write_table(table, out_dir / name, kind), write_json(record, out_dir / "run.json")]
+def _announce(written: list[Path], fmt: str) -> None:
     if fmt == "text":
         print("\nWrote " + ", ".join(str(p) for p in written))

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from model.draws import derive_seeds
 from model.scenario import Scenario
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 BATCH = 10_000
 """Replications advanced together in one model: large enough to amortise Python, small enough for memory."""
@@ -33,16 +39,42 @@ def run_batch(
 ) -> dict[str, np.ndarray]:
     """Outcomes of one replication per seed, advanced together in one Mesa model."""
     from model.outcomes import outcomes
-    from model.simulation import PeninsulaModel
 
-    model = PeninsulaModel(spec, seeds=seeds, params=params, months=months, collect=False)
-    model.run_for(model.months)
-    return outcomes(model)
+    return outcomes(_advance(spec, seeds, months, params, collect=False))
 
 
-def run_replications(spec: Scenario, root_seed: int, n: int, months: int | None = None) -> dict[str, np.ndarray]:
-    """Outcomes of ``n`` replications, with a ``seed`` column, in batches of :data:`BATCH`."""
+def run_replications(
+    spec: Scenario,
+    root_seed: int,
+    n: int,
+    months: int | None = None,
+    monthly: Callable[[pd.DataFrame], None] | None = None,
+) -> dict[str, np.ndarray]:
+    """Outcomes of ``n`` replications, with a ``seed`` column, in batches of :data:`BATCH`.
+
+    With ``monthly``, each batch also records its monthly table and hands it
+    over (replications numbered across batches), so a caller can stream it to
+    disk without holding every month of every replication.
+    """
+    from model.outcomes import outcomes
+    from model.records import monthly_table
+
     seeds = replication_seeds(root_seed, n)
-    parts = [run_batch(spec, seeds[i : i + BATCH], months) for i in range(0, n, BATCH)]
+    parts = []
+    for start in range(0, n, BATCH):
+        model = _advance(spec, seeds[start : start + BATCH], months, None, collect=monthly is not None)
+        parts.append(outcomes(model))
+        if monthly is not None:
+            table = monthly_table(model)
+            table["replication"] += start
+            monthly(table)
     merged = {key: np.concatenate([p[key] for p in parts]) for key in parts[0]}
     return {"replication": np.arange(n), "seed": seeds, **merged}
+
+
+def _advance(spec: Scenario, seeds: np.ndarray, months: int | None, params: dict | None, collect: bool):
+    from model.simulation import PeninsulaModel
+
+    model = PeninsulaModel(spec, seeds=seeds, params=params, months=months, collect=collect)
+    model.run_for(model.months)
+    return model

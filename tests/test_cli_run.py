@@ -165,3 +165,26 @@ def test_main_returns_2_for_bad_input_in_process(capsys):
 
     assert main(["run", "hanoi-2019", "--set", "talks.speed=3"]) == 2
     assert "talks.speed" in capsys.readouterr().err
+
+
+def test_out_with_replications_also_writes_every_replication_s_months(cli, tmp_path):
+    out = tmp_path / "batch-months"
+    done = cli("run", "hanoi-2019", "--replications", "7", "--seed", "9", "--out", out)
+    assert done.returncode == 0, done.stderr
+    months = pd.read_csv(out / "months.csv")
+    assert len(months) == 7 * 4  # months 0..3 of each replication
+    assert sorted(months["replication"].unique()) == list(range(7))
+
+
+def test_monthly_table_does_not_depend_on_the_batch_size(monkeypatch):
+    import model.runs
+    from model.loader import load_scenario
+
+    spec = load_scenario("hanoi-2019")
+    whole: list[pd.DataFrame] = []
+    model.runs.run_replications(spec, 3, 10, monthly=whole.append)
+    monkeypatch.setattr(model.runs, "BATCH", 4)
+    pieces: list[pd.DataFrame] = []
+    model.runs.run_replications(spec, 3, 10, monthly=pieces.append)
+    assert len(pieces) == 3
+    pd.testing.assert_frame_equal(pd.concat(pieces, ignore_index=True), pd.concat(whole, ignore_index=True))
