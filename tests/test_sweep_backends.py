@@ -73,3 +73,25 @@ def test_resuming_a_finished_sweep_runs_nothing(experiment, serial):
     again = sweep(experiment, serial[1], workers=1, resume=True, progress=False)
     assert again.ran == 0
     pd.testing.assert_frame_equal(read_runs(serial[1]), serial[0])
+
+
+def test_every_row_is_reproduced_by_peninsula_run_with_its_seed_and_inputs(serial):
+    """A sweep row is an ordinary run: its seed and input values, as `--set`, give the same outcomes alone."""
+    from model.loader import load_scenario
+    from model.outcomes import outcomes
+    from model.simulation import PeninsulaModel
+
+    rows, out = serial
+    manifest = json.loads((out / "manifest.json").read_text())
+    parameters = manifest["design"]["parameters"]
+    for _, row in rows.sample(6, random_state=1).iterrows():
+        overrides = [f"{key}={_toml(row[p['name']])}" for p in parameters for key in p["keys"]]
+        model = PeninsulaModel(load_scenario(manifest["scenario_file"], overrides), rng=int(row["seed"]))
+        model.run_for(model.months)
+        alone = outcomes(model)
+        for name in ("deal_reached", "outcome_class", "tests", "income_end"):
+            assert alone[name][0] == pytest.approx(row[name]), name
+
+
+def _toml(value) -> str:
+    return f'"{value}"' if isinstance(value, str) else repr(float(value))
