@@ -59,7 +59,7 @@ class PeninsulaModel(mesa.Model):
 
     Args:
         scenario: a shipped scenario name, a path, or a validated Scenario.
-        rng: the seed of a single run (Mesa's keyword).
+        rng: the seed of a single run (Mesa's keyword; None means 0, so every run is seeded).
         seeds: one seed per replication, for a batch; overrides ``rng`` for the rules.
         params: parameter arrays over the replication axis (from a sweep); default
             the scenario's own, repeated for each seed.
@@ -87,7 +87,9 @@ class PeninsulaModel(mesa.Model):
         self.seeds = seeds
         self.months = months or spec.scenario.months
         self.start_month = int(spec.scenario.start[5:7])
-        self.params = params if params is not None else replicate(compile_params(spec), len(seeds))
+        # Events change parameters while the model runs, so the model owns its copy.
+        given = None if params is None else {name: array.copy() for name, array in params.items()}
+        self.params = given if given is not None else replicate(compile_params(spec), len(seeds))
         self.state = initial_state(self.params)
         self.draws = Draws(stream_keys(seeds))
         self.events = {}
