@@ -154,9 +154,11 @@ def test_bad_set_is_a_clean_error(cli, override, expected):
         ("--months", "601", ("--months", "601", "1 to 600")),
         ("--months", "two", ("--months", "'two'", "whole number")),
         ("--replications", "0", ("--replications", "0", "allowed 1 to")),
+        ("--table", "xlsx", ("--table", "'xlsx'", "'csv', 'parquet'")),
+        ("--format", "yaml", ("--format", "'yaml'", "'text', 'json'")),
     ],
 )
-def test_bad_number_option_is_a_clean_error(cli, option, value, expected):
+def test_bad_option_value_is_a_clean_error(cli, option, value, expected):
     assert_clean_error(cli("run", "hanoi-2019", f"{option}={value}"), *expected)
 
 

@@ -71,3 +71,26 @@ def test_resume_from_a_different_experiment_file_is_refused(tmp_path):
 def test_analyze_a_folder_that_is_not_a_sweep(tmp_path):
     done = cli("analyze", tmp_path)
     assert done.returncode == 2 and "manifest.json" in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("workers", ["0", "two"])
+def test_bad_worker_count_is_refused(workers, tmp_path):
+    done = cli("sweep", small_experiment(tmp_path), "--out", tmp_path / "out", "--workers", workers)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "--workers" in done.stderr and workers in done.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_scheduler_address_that_is_not_one_is_refused_before_any_output(tmp_path):
+    done = cli("sweep", small_experiment(tmp_path), "--out", tmp_path / "out", "--scheduler", "nonsense")
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "--scheduler" in done.stderr and "'nonsense'" in done.stderr and "tcp://HOST:8786" in done.stderr
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.slow
+def test_an_unreachable_scheduler_is_refused_before_any_output(tmp_path):
+    done = cli("sweep", small_experiment(tmp_path), "--out", tmp_path / "out", "--scheduler", "tcp://127.0.0.1:1")
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "cannot reach a Dask scheduler" in done.stderr and "tcp://127.0.0.1:1" in done.stderr
+    assert not (tmp_path / "out").exists()

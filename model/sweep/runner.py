@@ -19,12 +19,16 @@ from pathlib import Path
 from typing import Any
 
 from model import __version__
+from model.errors import InputError
 from model.records import file_hash, git_commit
 from model.sweep import store
 from model.sweep.design import Design, build_design
 from model.sweep.execute import INDEX_COLUMNS, ChunkTask, make_task, run_chunk
 from model.sweep.experiment import Experiment, load_experiment
 from model.sweep.progress import Progress
+
+CONNECT_SECONDS = 10
+"""How long to wait for a Dask scheduler before telling the user it cannot be reached."""
 
 POOL_RESTARTS = 3
 """How often a process pool whose worker died is rebuilt before the sweep gives up (finished chunks are kept)."""
@@ -122,12 +126,13 @@ def sweep(
     chunk_runs = exp.meta.chunk_runs or default_chunk_runs(total)
     out = Path(out)
     manifest = manifest_for(exp, design, chunk_runs)
+    client = connect_dask(scheduler) if scheduler else None
     done = store.prepare(out, manifest, resume)
     bounds = chunk_bounds(total, chunk_runs)
     pending = [b for b in bounds if b[0] not in done]
     completed = total - sum(stop - start for _, start, stop in pending)
     tasks = (make_task(exp, design, i, start, stop) for i, start, stop in pending)
-    backend, results = _backend(tasks, workers, scheduler)
+    backend, results = _backend(tasks, workers, scheduler, client)
     bar = Progress(total, completed, enabled=progress)
     started = time.perf_counter()
     try:
@@ -158,10 +163,10 @@ def _update(out: Path, manifest: dict[str, Any], completed: int, chunks: int, st
 Results = Iterator[tuple[int, int, dict]]
 
 
-def _backend(tasks: Iterator[ChunkTask], workers: int | None, scheduler: str | None) -> tuple[str, Results]:
+def _backend(tasks: Iterator[ChunkTask], workers: int | None, scheduler: str | None, client) -> tuple[str, Results]:
     """Pick the executor: a Dask cluster if an address is given, else serial for one worker, else a process pool."""
     if scheduler:
-        return f"dask {scheduler}", run_dask(tasks, scheduler)
+        return f"dask {scheduler}", run_dask(tasks, client)
     n = workers or os.cpu_count() or 1
     if n == 1:
         return "serial", run_serial(tasks)
@@ -207,11 +212,23 @@ def run_pool(tasks: Iterator[ChunkTask], workers: int) -> Results:
             raise
 
 
-def run_dask(tasks: Iterator[ChunkTask], address: str) -> Results:
-    """The same chunks on a Dask distributed cluster (which retries tasks of a worker that died)."""
-    from distributed import Client, wait
+def connect_dask(address: str):
+    """A client of the Dask scheduler at ``address``; an unreachable one is bad input, found before any output."""
+    from distributed import Client
 
-    with Client(address) as client:
+    try:
+        return Client(address, timeout=CONNECT_SECONDS)
+    except (OSError, ValueError, TypeError) as err:
+        raise InputError(
+            "--scheduler", "", f"cannot reach a Dask scheduler there ({err}); expected e.g. tcp://HOST:8786", address
+        ) from None
+
+
+def run_dask(tasks: Iterator[ChunkTask], client) -> Results:
+    """The same chunks on a Dask distributed cluster (which retries tasks of a worker that died)."""
+    from distributed import wait
+
+    with client:
         slots = 2 * max(1, sum(client.nthreads().values()))
 
         def submit(fn: Callable, task: ChunkTask):
