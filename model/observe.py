@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model.domain import Actor, Enforcer, Proposal, TalksFormat
+from model.domain import Actor, Enforcer, Issue, Proposal, TalksFormat
 from model.rules.talks import NO_OFFER, Round, Table
 
 if TYPE_CHECKING:
@@ -58,6 +58,7 @@ def _per_replication(read):
 
 MONTHLY_REPORTERS = {
     "month": _per_replication(lambda s: np.full(s.replications, s.month)),
+    "seed": lambda model: model.seed if len(model.seeds) == 1 else model.seeds.copy(),
     "tension": _per_replication(lambda s: s.tension),
     "income": _per_replication(lambda s: s.income),
     "pressure": _per_replication(lambda s: s.pressure),
@@ -70,4 +71,11 @@ MONTHLY_REPORTERS = {
     "enforcement_CHN": _per_replication(lambda s: s.enforcement[:, Enforcer.CHN.index].mean(axis=1)),
     "enforcement_RUS": _per_replication(lambda s: s.enforcement[:, Enforcer.RUS.index].mean(axis=1)),
     "six_party": _per_replication(lambda s: s.format == SIX_PARTY),
+    **{
+        f"position_{actor.value}_{issue.value}": _per_replication(
+            lambda s, a=actor.index, k=issue.index: s.ideal[:, a, k]
+        )
+        for actor in Actor
+        for issue in Issue
+    },
 }

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from model import __version__
+from model.columns import FORMAT_VERSION, arrow_table, csv_frame
 from model.errors import InputError
 from model.scenario import Scenario
 
@@ -39,6 +40,7 @@ def manifest(spec: Scenario, scenario_file: Path, **extra: Any) -> dict[str, Any
     return {
         "package": "peninsula",
         "version": __version__,
+        "format_version": FORMAT_VERSION,
         "git_commit": git_commit(),
         "scenario": spec.scenario.name,
         "scenario_file": str(scenario_file),
@@ -88,26 +90,34 @@ def prepare_out_dir(out: Path) -> Path:
     return out
 
 
-class TableWriter:
-    """Appends frames to one CSV or Parquet file, so a long table never sits in memory whole."""
+def _typed(data, table: str):
+    """A frame or a dict of columns as an Arrow table, typed and with nulls by the data dictionary."""
+    columns = data if isinstance(data, dict) else {name: data[name].to_numpy() for name in data.columns}
+    return arrow_table(table, columns)
 
-    def __init__(self, path: Path, kind: str) -> None:
-        self.path, self.kind = path.with_suffix(f".{kind}"), kind
+
+class TableWriter:
+    """Appends frames to one CSV or Parquet file, so a long table never sits in memory whole.
+
+    ``table`` names the data dictionary's table (:mod:`model.columns`) that gives types and nulls.
+    """
+
+    def __init__(self, path: Path, kind: str, table: str = "months") -> None:
+        self.path, self.kind, self.table = path.with_suffix(f".{kind}"), kind, table
         self._parquet = None
         self._rows = 0
 
     def write(self, frame) -> None:
+        typed = _typed(frame, self.table)
         if self.kind == "parquet":
-            import pyarrow as pa
             import pyarrow.parquet as pq
 
-            table = pa.Table.from_pandas(frame, preserve_index=False)
             if self._parquet is None:
-                self._parquet = pq.ParquetWriter(self.path, table.schema)
-            self._parquet.write_table(table)
+                self._parquet = pq.ParquetWriter(self.path, typed.schema)
+            self._parquet.write_table(typed)
         else:
-            frame.to_csv(self.path, mode="a" if self._rows else "w", header=not self._rows, index=False)
-        self._rows += len(frame)
+            csv_frame(typed).to_csv(self.path, mode="a" if self._rows else "w", header=not self._rows, index=False)
+        self._rows += typed.num_rows
 
     def close(self) -> Path:
         if self._parquet is not None:
@@ -115,13 +125,11 @@ class TableWriter:
         return self.path
 
 
-def write_table(frame, path: Path, kind: str) -> Path:
-    target = path.with_suffix(f".{kind}")
-    if kind == "parquet":
-        frame.to_parquet(target, index=False)
-    else:
-        frame.to_csv(target, index=False)
-    return target
+def write_table(data, path: Path, kind: str, table: str = "months") -> Path:
+    """Write a frame or dict of columns whole, typed and with nulls by the data dictionary's ``table``."""
+    writer = TableWriter(path, kind, table)
+    writer.write(data)
+    return writer.close()
 
 
 def write_json(data: dict[str, Any], path: Path) -> Path:

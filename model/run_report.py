@@ -51,8 +51,6 @@ def report_one(spec: Scenario, path: Path, args: argparse.Namespace) -> int:
 
 
 def report_replications(spec: Scenario, path: Path, args: argparse.Namespace) -> int:
-    import pandas as pd
-
     out_dir = prepare_out_dir(args.out) if args.out else None
     months_table = TableWriter(out_dir / "months", args.table) if out_dir else None
     result = run_replications(
@@ -79,7 +77,7 @@ def report_replications(spec: Scenario, path: Path, args: argparse.Namespace) ->
     if out_dir and months_table:
         written = [
             months_table.close(),
-            write_table(pd.DataFrame(result), out_dir / "runs", args.table),
+            write_table(result, out_dir / "runs", args.table, "runs"),
             write_json(record, out_dir / "run.json"),
         ]
         _announce(written, args.format)

@@ -54,12 +54,19 @@ MEDIATOR_MASK = np.isin(np.arange(N_ACTORS), [a.index for a in MEDIATORS]).astyp
 FIRST_MOVER = (np.arange(N_ACTORS) == DPRK).astype(float)
 
 
+def fresh_seed() -> int:
+    """A 63-bit seed from the system's entropy (numpy's SeedSequence), for a model given no seed."""
+    return int(np.random.SeedSequence().generate_state(1, np.uint64)[0] >> np.uint64(1))
+
+
 class PeninsulaModel(mesa.Model):
     """The negotiation game. ``PeninsulaModel(scenario="hanoi-2019", rng=42)`` is one run.
 
     Args:
         scenario: a shipped scenario name, a path, or a validated Scenario.
-        rng: the seed of a single run (Mesa's keyword; None means 0, so every run is seeded).
+        rng: the seed of a single run (Mesa's keyword). None, as ``mesa.batch_run`` passes for
+            ``iterations``, draws a fresh seed from the system's entropy; the seed used is
+            always ``model.seed`` and in the monthly table, so any run can be repeated.
         seeds: one seed per replication, for a batch; overrides ``rng`` for the rules.
         params: parameter arrays over the replication axis (from a sweep); default
             the scenario's own, repeated for each seed.
@@ -72,7 +79,7 @@ class PeninsulaModel(mesa.Model):
     def __init__(
         self,
         scenario: str | Path | Scenario = "baseline-2019",
-        rng: int | None = 0,
+        rng: int | None = None,
         seeds: np.ndarray | list[int] | None = None,
         params: dict[str, np.ndarray] | None = None,
         overrides: tuple[str, ...] = (),
@@ -81,10 +88,11 @@ class PeninsulaModel(mesa.Model):
         narrate: bool = False,
     ) -> None:
         spec = scenario if isinstance(scenario, Scenario) else load_scenario(scenario, overrides)
-        seeds = np.asarray([rng if rng is not None else 0] if seeds is None else seeds, dtype=np.uint64)
+        seeds = np.asarray([fresh_seed() if rng is None else rng] if seeds is None else seeds, dtype=np.uint64)
         super().__init__(rng=int(seeds[0]))
         self.spec = spec
         self.seeds = seeds
+        self.seed = int(seeds[0])
         self.months = months or spec.scenario.months
         self.start_month = int(spec.scenario.start[5:7])
         # Events change parameters while the model runs, so the model owns its copy.

@@ -7,8 +7,9 @@ from pathlib import Path
 from typing import Any
 
 from model.analysis import plots, sensitivity, tables
+from model.columns import FORMAT_VERSION, upgrade
 from model.errors import InputError
-from model.sweep.store import read_manifest, read_runs
+from model.sweep.store import MANIFEST, read_manifest, read_runs
 
 ANALYSIS = "analysis"
 
@@ -31,7 +32,7 @@ def analyze(folder: Path) -> AnalysisResult:
     if not folder.is_dir():
         raise InputError(str(folder), "", "not a folder; give a sweep output folder")
     manifest = read_manifest(folder)
-    runs = read_runs(folder)
+    runs = read_rows(folder, manifest)
     out = folder / ANALYSIS
     out.mkdir(exist_ok=True)
     cells = tables.cell_columns(manifest)
@@ -51,6 +52,25 @@ def analyze(folder: Path) -> AnalysisResult:
     result = AnalysisResult(folder, manifest, table, indices, files)
     result.text = _text(result, len(runs), cells)
     return result
+
+
+def read_rows(folder: Path, manifest: dict[str, Any]):
+    """The sweep's rows in the current output format; older folders are converted, newer ones refused."""
+    version = manifest.get("format_version", 1)
+    if not isinstance(version, int) or not 1 <= version <= FORMAT_VERSION:
+        raise InputError(
+            str(folder / MANIFEST),
+            "format_version",
+            f"unknown output format; this peninsula reads formats 1 to {FORMAT_VERSION} (a newer one needs a newer "
+            "peninsula)",
+            version,
+        )
+    runs = read_runs(folder)
+    parameters = {p["name"]: p["kind"] for p in manifest["design"]["parameters"]}
+    try:
+        return upgrade(runs, version, parameters)
+    except ValueError as err:
+        raise InputError(str(folder), "runs", f"cannot read output format {version}: {err}", version) from None
 
 
 def _text(result: AnalysisResult, n_runs: int, cells: list[str]) -> str:

@@ -7,6 +7,8 @@ from typing import Any
 
 import numpy as np
 
+from model.analysis.tables import is_category
+
 MAX_REGIMES = 30
 
 
@@ -87,7 +89,7 @@ def month_distributions(runs, regimes: list[str], folder: Path) -> list[Path]:
     plt = _pyplot()
     deals = runs[np.isfinite(runs["month_agreed"].to_numpy(dtype=float))]
     if regimes and deals.groupby(regimes).ngroups > MAX_REGIMES:
-        regimes = [c for c in regimes if runs[c].dtype == object][:1] or regimes[:1]
+        regimes = [c for c in regimes if is_category(runs[c])][:1] or regimes[:1]
     groups = list(deals.groupby(regimes, sort=True)) if regimes else [("all runs", deals)]
     labels = [
         ", ".join(f"{v:g}" if isinstance(v, float) else str(v) for v in (k if isinstance(k, tuple) else (k,)))

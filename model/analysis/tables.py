@@ -35,12 +35,28 @@ def rates_by_cell(runs, cells: list[str]):
     return pd.DataFrame(rows)
 
 
+def is_flag(series) -> bool:
+    """A yes/no column, with or without nulls (numpy bool or pandas' nullable boolean)."""
+    from pandas.api.types import is_bool_dtype
+
+    return is_bool_dtype(series.dtype)
+
+
+def is_category(series) -> bool:
+    """A column of names (text, categorical or yes/no), under pandas 2's object and pandas 3's string dtypes."""
+    import pandas as pd
+    from pandas.api.types import is_string_dtype
+
+    return is_string_dtype(series.dtype) or isinstance(series.dtype, pd.CategoricalDtype) or is_flag(series)
+
+
 def _rates(frame) -> dict[str, float]:
+    """Rates over the runs where the value exists: ``collapsed`` and ``breached`` among runs with a deal."""
     n = len(frame)
     out: dict[str, float] = {}
-    flags = [c for c in frame.columns if frame[c].dtype == bool]
-    for name in flags:
-        out.update(_rate(name, int(frame[name].sum()), n))
+    for name in (c for c in frame.columns if is_flag(frame[c])):
+        values = frame[name].dropna()
+        out.update(_rate(name, int(values.sum()), len(values)))
     if "outcome_class" in frame:
         for cls in CLASSES:
             out.update(_rate(f"class_{cls}", int((frame["outcome_class"] == cls).sum()), n))
@@ -53,6 +69,8 @@ def _rates(frame) -> dict[str, float]:
 
 
 def _rate(name: str, successes: int, n: int) -> dict[str, float]:
+    if n == 0:
+        return {name: float("nan"), f"{name}_lo": float("nan"), f"{name}_hi": float("nan")}
     p = successes / n
     lo, hi = wilson(successes, n)
     # At p = 0 or 1 the interval's end equals p up to rounding; keep p inside it exactly.

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 import numpy as np
@@ -71,13 +72,27 @@ class Design:
         raise NotImplementedError
 
 
+def decimal_levels(low: float, high: float, n: int) -> np.ndarray:
+    """``n`` evenly spaced values from ``low`` to ``high``, each the float nearest its exact decimal.
+
+    ``np.linspace(0.2, 1.0, 5)`` gives 0.6000000000000001, which ``WHERE lever = 0.6``
+    never finds; decimal arithmetic from the values as written gives 0.6.
+
+    >>> decimal_levels(0.2, 1.0, 5).tolist()
+    [0.2, 0.4, 0.6, 0.8, 1.0]
+    """
+    start, stop = Decimal(repr(float(low))), Decimal(repr(float(high)))
+    step = (stop - start) / (n - 1)
+    return np.array([float(start + i * step) for i in range(n)])
+
+
 @dataclass(frozen=True)
 class GridDesign(Design):
     """Full factorial: the first parameter varies slowest; a point's levels come from its index alone."""
 
     def levels(self, param: Parameter) -> np.ndarray:
         if param.kind == "real":
-            return np.linspace(param.low, param.high, param.levels or 5)
+            return decimal_levels(param.low, param.high, param.levels or 5)
         if param.kind == "integer":
             return np.arange(int(param.low), int(param.high) + 1)
         return np.arange(len(param.values))
@@ -123,12 +138,30 @@ class MatrixDesign(Design):
 
 
 def latin_hypercube(params: tuple[Parameter, ...], n: int, root_seed: int) -> MatrixDesign:
-    """One point in each of n equal strata of every parameter, strata paired at random (McKay et al. 1979)."""
+    """One point in each of n equal strata of every parameter, strata paired at random (McKay et al. 1979).
+
+    Drawn by scipy.stats.qmc.LatinHypercube from a generator keyed by the experiment's root seed.
+    """
+    from scipy.stats import qmc
+
     rng = np.random.default_rng(np.random.SeedSequence([root_seed, DESIGN_STREAM, 1]))
-    d = len(params)
-    strata = np.array([rng.permutation(n) for _ in range(d)]).T.reshape(n, d)
-    matrix = (strata + rng.random((n, d))) / n
+    matrix = qmc.LatinHypercube(len(params), rng=rng).random(n)
     return MatrixDesign("latin_hypercube", params, n, root_seed, matrix)
+
+
+def generator(kind: str) -> dict[str, str]:
+    """Which library (and version) made a design of this kind, for the manifest."""
+    from importlib.metadata import version
+
+    made_by = {
+        "grid": ("peninsula", "index arithmetic; real levels by decimal arithmetic"),
+        "monte_carlo": ("numpy", "numpy.random.Generator per design point (SeedSequence of root seed, point)"),
+        "latin_hypercube": ("scipy", "scipy.stats.qmc.LatinHypercube"),
+        "sobol": ("SALib", "SALib.sample.sobol (Saltelli)"),
+        "morris": ("SALib", "SALib.sample.morris"),
+    }
+    library, method = made_by[kind]
+    return {"library": library, "version": version(library), "method": method}
 
 
 def sobol(params: tuple[Parameter, ...], n: int, root_seed: int, second_order: bool = False) -> MatrixDesign:

@@ -20,6 +20,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from model.columns import with_dependencies
 from model.errors import InputError
 from model.loader import load_scenario, resolve, set_dotted, validate_tree
 from model.outcomes import OUTCOME_FIELDS
@@ -149,7 +150,8 @@ class Experiment:
 
     @cached_property
     def outcomes(self) -> tuple[str, ...]:
-        return self.meta.outcomes or tuple(OUTCOME_FIELDS)
+        """The outcome columns written: those named (default all), plus what their nulls depend on."""
+        return with_dependencies(self.meta.outcomes or tuple(OUTCOME_FIELDS))
 
 
 def is_structural(key: str) -> bool:

@@ -19,10 +19,11 @@ from pathlib import Path
 from typing import Any
 
 from model import __version__
+from model.columns import FORMAT_VERSION
 from model.errors import InputError
 from model.records import file_hash, git_commit
 from model.sweep import store
-from model.sweep.design import Design, build_design
+from model.sweep.design import Design, build_design, generator
 from model.sweep.execute import INDEX_COLUMNS, ChunkTask, make_task, run_chunk
 from model.sweep.experiment import Experiment, load_experiment
 from model.sweep.progress import Progress
@@ -70,6 +71,7 @@ def manifest_for(exp: Experiment, design: Design, chunk_runs: int) -> dict[str, 
     return {
         "package": "peninsula",
         "version": __version__,
+        "format_version": FORMAT_VERSION,
         "git_commit": git_commit(),
         "experiment": exp.meta.name,
         "question": exp.meta.question,
@@ -81,6 +83,7 @@ def manifest_for(exp: Experiment, design: Design, chunk_runs: int) -> dict[str, 
         "root_seed": exp.meta.root_seed,
         "design": {
             "kind": design.kind,
+            "generator": generator(design.kind),
             "points": design.size,
             "options": exp.design.model_dump(),
             "parameters": [_parameter_record(p) for p in design.parameters],
@@ -137,7 +140,7 @@ def sweep(
     started = time.perf_counter()
     try:
         for index, size, columns in results:
-            store.write_chunk(out, index, columns)
+            store.write_chunk(out, index, columns, {p.name: p.kind for p in design.parameters})
             done.add(index)
             completed += size
             _update(out, manifest, completed, len(done), "running")

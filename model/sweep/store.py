@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from model.columns import arrow_table, read_frame
 from model.errors import InputError
 from model.records import plain
 
@@ -79,24 +80,23 @@ def finished_chunks(out: Path) -> set[int]:
     return {int(p.stem.split("-")[1]) for p in (out / RUNS).glob("chunk-*.parquet")}
 
 
-def write_chunk(out: Path, index: int, columns: dict[str, np.ndarray]) -> Path:
-    """Write one chunk atomically: temporary file, fsync, rename."""
-    import pyarrow as pa
+def write_chunk(
+    out: Path, index: int, columns: dict[str, np.ndarray], parameters: dict[str, str] | None = None
+) -> Path:
+    """Write one chunk atomically: temporary file, fsync, rename.
+
+    Types and nulls follow the data dictionary (:mod:`model.columns`); ``parameters``
+    maps each swept parameter's column to its kind.
+    """
     import pyarrow.parquet as pq
 
-    table = pa.table({name: pa.array(_arrow_ready(values)) for name, values in columns.items()})
+    table = arrow_table("runs", columns, parameters)
     target = chunk_path(out, index)
     temp = target.with_suffix(".parquet.tmp")
     pq.write_table(table, temp)
     _fsync(temp)
     os.replace(temp, target)
     return target
-
-
-def _arrow_ready(values: np.ndarray) -> Any:
-    if values.dtype.kind == "U":
-        return values.astype(object)
-    return values
 
 
 def _fsync(path: Path) -> None:
@@ -132,4 +132,4 @@ def read_runs(out: Path, columns: list[str] | None = None):
     if not files:
         raise InputError(str(out), "runs", "no finished runs in this folder")
     table = ds.dataset([str(f) for f in files], format="parquet").to_table(columns=columns)
-    return table.to_pandas().sort_values(["point", "replication"], kind="stable").reset_index(drop=True)
+    return read_frame(table).sort_values(["point", "replication"], kind="stable").reset_index(drop=True)
