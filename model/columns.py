@@ -81,9 +81,7 @@ RUN = "run index"
 INDEX = (
     Column("point", "int64", RUN, "design point (0-based); its inputs are the parameter columns"),
     Column("replication", "int64", RUN, "replication of the design point (0-based)"),
-    Column(
-        "seed", "uint64", "seed", "the run's 63-bit seed: `peninsula run --seed SEED` with the same inputs reproduces it"
-    ),
+    Column("seed", "uint64", "seed", "the run's 63-bit seed: `peninsula run --seed SEED` with its inputs repeats it"),
 )
 
 OUTCOMES = (
@@ -256,8 +254,6 @@ def markdown() -> str:
         "names, plus `deal_reached` when a named outcome's nulls depend on it.",
     ]
     for name, (about, columns) in TABLES.items():
-        lines += ["", f"## {name}", "", about, "", "| column | type | unit | meaning | null when |", "|---|---|---|---|---|"]
-        lines += [
-            f"| `{c.name}` | {c.type} | {c.unit} | {c.description} | {c.null_when or 'never'} |" for c in columns
-        ]
+        lines += ["", f"## {name}", "", about, "", "| column | type | unit | meaning | null when |", "|---|" * 5]
+        lines += [f"| `{c.name}` | {c.type} | {c.unit} | {c.description} | {c.null_when or 'never'} |" for c in columns]
     return "\n".join(lines) + "\n"
