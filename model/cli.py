@@ -72,6 +72,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="run N seeded replications and print the outcome distribution",
     )
     run.add_argument("--out", type=Path, default=None, help="folder for the monthly table, outcomes and run.json")
+    run.add_argument(
+        "--plot",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="chart of the run over months (with --replications: median and 50%%/90%% bands); .png, .svg or .pdf",
+    )
     run.add_argument("--format", choices=("text", "json"), default="text", help="how to print the result")
     run.add_argument("--table", choices=("csv", "parquet"), default="csv", help="file type of written tables")
 
@@ -83,11 +90,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("scenarios", help="list the shipped scenarios and the questions they ask")
     commands.add_parser("profiles", help="list the behaviour profiles an actor can be given")
+    commands.add_parser("experiments", help="list the shipped experiments and the questions they ask")
 
     sweep = commands.add_parser(
         "sweep", help="run an experiment's design of seeded runs into a folder of Parquet chunks"
     )
-    sweep.add_argument("experiment", type=Path, help="an experiment TOML file (see experiments/)")
+    sweep.add_argument("experiment", help="a shipped experiment's name (see `peninsula experiments`) or a TOML path")
     sweep.add_argument("--out", type=Path, required=True, help="output folder (created; must be empty unless --resume)")
     sweep.add_argument(
         "--workers",
@@ -121,6 +129,7 @@ def main(argv: list[str] | None = None) -> int:
         "sources": cmd_sources,
         "scenarios": cmd_scenarios,
         "profiles": cmd_profiles,
+        "experiments": cmd_experiments,
         "sweep": cmd_sweep,
         "analyze": cmd_analyze,
         "report": cmd_report,
@@ -169,6 +178,14 @@ def cmd_profiles(args: argparse.Namespace) -> int:
 
     for profile in PROFILES.values():
         print(f"{profile.name:12s} {profile.description}")
+    return 0
+
+
+def cmd_experiments(args: argparse.Namespace) -> int:
+    from model.sweep.experiment import load_experiment, shipped_experiments
+
+    for name in shipped_experiments():
+        print(f"{name}\n    {load_experiment(name).meta.question}")
     return 0
 
 

@@ -254,6 +254,6 @@ def markdown() -> str:
         "names, plus `deal_reached` when a named outcome's nulls depend on it.",
     ]
     for name, (about, columns) in TABLES.items():
-        lines += ["", f"## {name}", "", about, "", "| column | type | unit | meaning | null when |", "|---|" * 5]
+        lines += ["", f"## {name}", "", about, "", "| column | type | unit | meaning | null when |", "|" + "---|" * 5]
         lines += [f"| `{c.name}` | {c.type} | {c.unit} | {c.description} | {c.null_when or 'never'} |" for c in columns]
     return "\n".join(lines) + "\n"

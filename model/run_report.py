@@ -6,6 +6,7 @@ import argparse
 import json
 from pathlib import Path
 
+from model.errors import InputError
 from model.narrate import outcome_text, timeline
 from model.outcomes import outcomes
 from model.records import (
@@ -21,9 +22,14 @@ from model.records import (
 from model.runs import run_one, run_replications
 from model.scenario import Scenario
 from model.summary import summarize, summary_text
+from model.sweep.progress import Progress
+
+FAN_MAX = 5_000
+"""Replications whose months a fan chart keeps."""
 
 
 def report_one(spec: Scenario, path: Path, args: argparse.Namespace) -> int:
+    plot = _plot_path(args.plot)
     out_dir = prepare_out_dir(args.out) if args.out else None
     model = run_one(spec, args.seed, args.months)
     result = row(outcomes(model))
@@ -41,21 +47,40 @@ def report_one(spec: Scenario, path: Path, args: argparse.Namespace) -> int:
         print(timeline(model.log, start))
         print()
         print(outcome_text(result, start))
+    written = []
+    if plot:
+        from model import charts
+
+        months = monthly_table(model)
+        title = f"{spec.scenario.name}, seed {args.seed}: {spec.scenario.question}"
+        written.append(charts.save(charts.run_chart(months, charts.events_of(months, _scripted(spec)), title), plot))
     if out_dir:
-        written = [
+        written += [
             write_table(monthly_table(model), out_dir / "months", args.table),
             write_json(record, out_dir / "run.json"),
         ]
-        _announce(written, args.format)
+    _announce(written, args.format)
     return 0
 
 
 def report_replications(spec: Scenario, path: Path, args: argparse.Namespace) -> int:
+    plot = _plot_path(args.plot)
     out_dir = prepare_out_dir(args.out) if args.out else None
     months_table = TableWriter(out_dir / "months", args.table) if out_dir else None
-    result = run_replications(
-        spec, args.seed, args.replications, args.months, monthly=months_table.write if months_table else None
-    )
+    fan = FanData() if plot else None
+    sinks = [sink.write for sink in (months_table, fan) if sink is not None]
+    bar = Progress(args.replications, label="run", log=False)
+    try:
+        result = run_replications(
+            spec,
+            args.seed,
+            args.replications,
+            args.months,
+            monthly=(lambda table: [write(table) for write in sinks]) if sinks else None,
+            progress=bar.update,
+        )
+    finally:
+        bar.close()
     summary = summarize(result)
     record = {
         "manifest": manifest(
@@ -74,16 +99,64 @@ def report_replications(spec: Scenario, path: Path, args: argparse.Namespace) ->
         print(f"{spec.scenario.name}: {spec.scenario.question}")
         print(f"root seed {args.seed}, {record['manifest']['months']} months from {spec.scenario.start}\n")
         print(summary_text(summary))
+    written = []
+    if fan is not None and plot is not None:
+        written.append(fan.save(spec, args, plot))
     if out_dir and months_table:
-        written = [
+        written += [
             months_table.close(),
             write_table(result, out_dir / "runs", args.table, "runs"),
             write_json(record, out_dir / "run.json"),
         ]
-        _announce(written, args.format)
+    _announce(written, args.format)
     return 0
 
 
+class FanData:
+    """The monthly values a fan chart needs, from the first :data:`FAN_MAX` replications (quantiles settle well
+    before that; memory stays small however many replications run)."""
+
+    def __init__(self) -> None:
+        self.parts: list = []
+        self.kept = 0
+
+    def write(self, table) -> None:
+        from model.charts import FAN_COLUMNS
+
+        if self.kept < FAN_MAX:
+            part = table[table["replication"] < FAN_MAX][["replication", "month", *FAN_COLUMNS]]
+            self.parts.append(part)
+            self.kept += part["replication"].nunique()
+
+    def save(self, spec: Scenario, args: argparse.Namespace, path: Path) -> Path:
+        import pandas as pd
+
+        from model import charts
+
+        shown = min(args.replications, FAN_MAX)
+        of = f"first {shown:,} of {args.replications:,}" if shown < args.replications else f"{shown:,}"
+        title = f"{spec.scenario.name}, {of} replications (root seed {args.seed}): {spec.scenario.question}"
+        chart = charts.fan_chart(pd.concat(self.parts, ignore_index=True), _scripted(spec), title)
+        return charts.save(chart, path)
+
+
+def _scripted(spec: Scenario) -> list[tuple[int, str]]:
+    return [(event.month, event.label) for event in spec.events]
+
+
+def _plot_path(path: Path | None) -> Path | None:
+    """A chart file the run can write: a known format in an existing folder (checked before running)."""
+    from model.charts import FORMATS
+
+    if path is None:
+        return None
+    if path.suffix.lstrip(".").lower() not in FORMATS:
+        raise InputError(str(path), "--plot", f"unknown chart format; allowed: {', '.join(FORMATS)}", path.suffix)
+    if not path.parent.is_dir():
+        raise InputError(str(path), "--plot", "the folder does not exist; create it or give another path")
+    return path
+
+
 def _announce(written: list[Path], fmt: str) -> None:
-    if fmt == "text":
+    if fmt == "text" and written:
         print("\nWrote " + ", ".join(str(p) for p in written))

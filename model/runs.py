@@ -49,12 +49,14 @@ def run_replications(
     n: int,
     months: int | None = None,
     monthly: Callable[[pd.DataFrame], None] | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> dict[str, np.ndarray]:
     """Outcomes of ``n`` replications, with a ``seed`` column, in batches of :data:`BATCH`.
 
     With ``monthly``, each batch also records its monthly table and hands it
     over (replications numbered across batches), so a caller can stream it to
-    disk without holding every month of every replication.
+    disk without holding every month of every replication. ``progress`` is told
+    how many replications each batch finished.
     """
     from model.outcomes import outcomes
     from model.records import monthly_table
@@ -68,6 +70,8 @@ def run_replications(
             table = monthly_table(model)
             table["replication"] += start
             monthly(table)
+        if progress is not None:
+            progress(len(seeds[start : start + BATCH]))
     merged = {key: np.concatenate([p[key] for p in parts]) for key in parts[0]}
     return {"replication": np.arange(n), "seed": seeds, **merged}
 

@@ -216,6 +216,19 @@ def build_design(exp: Experiment) -> Design:
     return morris(params, n, seed, spec.morris_levels)
 
 
+def design_size(exp: Experiment) -> int:
+    """Points of the experiment's design, known before it is built (a Sobol matrix takes seconds to draw)."""
+    spec = exp.design
+    if spec.kind == "grid":
+        return int(np.prod([_grid_levels(p) if p.levels else spec.levels for p in exp.parameters]))
+    n, d = spec.n or 1, len(exp.parameters)
+    if spec.kind == "sobol":
+        return n * (2 * d + 2 if spec.second_order else d + 2)
+    if spec.kind == "morris":
+        return n * (d + 1)
+    return n
+
+
 def _grid_levels(param: Parameter) -> int:
     if param.kind == "integer":
         return int(param.high) - int(param.low) + 1

@@ -53,6 +53,12 @@ def make_task(exp: Experiment, design: Design, index: int, start: int, stop: int
     return ChunkTask(index, exp.spec, design.parameters, points, replications, seeds, values, exp.outcomes)
 
 
+def warm_up() -> None:
+    """Import the model (Mesa, pandas) in a new worker process, so its first chunk does not wait for it."""
+    import model.outcomes
+    import model.simulation  # noqa: F401
+
+
 def run_chunk(task: ChunkTask) -> dict[str, np.ndarray]:
     """Run a chunk; return its rows as columns: index columns, inputs, then outcomes."""
     structural = [p for p in task.parameters if p.structural]

@@ -158,9 +158,32 @@ def is_structural(key: str) -> bool:
     return key.endswith(".profile") or key == "scenario.months"
 
 
-def load_experiment(path: str | Path) -> Experiment:
-    """Read, validate and check an experiment file against its base scenario and the provenance ranges."""
-    path = Path(path)
+def experiment_dir() -> Path:
+    """The shipped experiments: inside the package in a wheel, beside it in a checkout."""
+    package = Path(__file__).resolve().parents[1]
+    inside = package / "experiments"
+    return inside if inside.is_dir() else package.parent / "experiments"
+
+
+def shipped_experiments() -> dict[str, Path]:
+    return {p.stem: p for p in sorted(experiment_dir().glob("*.toml"))}
+
+
+def resolve_experiment(ref: str | Path) -> Path:
+    """An experiment reference is a path, or the name of a shipped experiment (``peninsula experiments``)."""
+    path = Path(ref)
+    if path.is_file():
+        return path
+    shipped = shipped_experiments()
+    if str(ref) in shipped:
+        return shipped[str(ref)]
+    names = ", ".join(shipped) or "none found"
+    raise InputError(str(ref), "", f"no such experiment file or shipped experiment; shipped: {names}")
+
+
+def load_experiment(ref: str | Path) -> Experiment:
+    """Read, validate and check an experiment (file or shipped name) against its base scenario and provenance."""
+    path = resolve_experiment(ref)
     raw = _read(path)
     try:
         data = ExperimentFile.model_validate(raw)

@@ -23,8 +23,8 @@ from model.columns import FORMAT_VERSION
 from model.errors import InputError
 from model.records import file_hash, git_commit
 from model.sweep import store
-from model.sweep.design import Design, build_design, generator
-from model.sweep.execute import INDEX_COLUMNS, ChunkTask, make_task, run_chunk
+from model.sweep.design import Design, build_design, design_size, generator
+from model.sweep.execute import INDEX_COLUMNS, ChunkTask, make_task, run_chunk, warm_up
 from model.sweep.experiment import Experiment, load_experiment
 from model.sweep.progress import Progress
 
@@ -122,21 +122,33 @@ def sweep(
     resume: bool = False,
     progress: bool | None = None,
 ) -> SweepResult:
-    """Run every unfinished chunk of an experiment's design into ``out``; see the module docstring."""
+    """Run every unfinished chunk of an experiment's design into ``out``; see the module docstring.
+
+    A process pool's workers start first and import the model while the parent builds the design.
+    """
     exp = load_experiment(experiment)
-    design = build_design(exp)
-    total = design.size * exp.meta.replications
+    n = workers or os.cpu_count() or 1
+    total = design_size(exp) * exp.meta.replications
     chunk_runs = exp.meta.chunk_runs or default_chunk_runs(total)
-    out = Path(out)
-    manifest = manifest_for(exp, design, chunk_runs)
-    client = connect_dask(scheduler) if scheduler else None
-    done = store.prepare(out, manifest, resume)
+    bar = Progress(total, enabled=progress)
+    bar.status(_started(exp.meta.name, total, chunk_runs, scheduler or n))
+    pool = start_pool(n) if n > 1 and not scheduler else None
+    try:
+        design = build_design(exp)
+        out = Path(out)
+        manifest = manifest_for(exp, design, chunk_runs)
+        client = connect_dask(scheduler) if scheduler else None
+        done = store.prepare(out, manifest, resume)
+    except BaseException:
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
+        raise
     bounds = chunk_bounds(total, chunk_runs)
     pending = [b for b in bounds if b[0] not in done]
     completed = total - sum(stop - start for _, start, stop in pending)
     tasks = (make_task(exp, design, i, start, stop) for i, start, stop in pending)
-    backend, results = _backend(tasks, workers, scheduler, client)
-    bar = Progress(total, completed, enabled=progress)
+    backend, results = _backend(tasks, workers, scheduler, client, pool)
+    bar.begin(completed)
     started = time.perf_counter()
     try:
         for index, size, columns in results:
@@ -158,6 +170,13 @@ def sweep(
     return SweepResult(out, total, ran, time.perf_counter() - started, backend)
 
 
+def _started(name: str, runs: int, chunk_runs: int, where: int | str) -> str:
+    """The status line: ``sensitivity: 16,384 runs in 16 chunks of up to 1,024 runs, 2 worker processes``."""
+    chunks = math.ceil(runs / chunk_runs)
+    on = f"Dask scheduler {where}" if isinstance(where, str) else "1 process" if where == 1 else f"{where} processes"
+    return f"{name}: {runs:,} runs in {chunks:,} chunks of up to {chunk_runs:,} runs, {on}; starting"
+
+
 def _update(out: Path, manifest: dict[str, Any], completed: int, chunks: int, status: str) -> None:
     manifest.update(completed=completed, completed_chunks=chunks, status=status)
     store.write_manifest(out, manifest)
@@ -166,14 +185,16 @@ def _update(out: Path, manifest: dict[str, Any], completed: int, chunks: int, st
 Results = Iterator[tuple[int, int, dict]]
 
 
-def _backend(tasks: Iterator[ChunkTask], workers: int | None, scheduler: str | None, client) -> tuple[str, Results]:
+def _backend(
+    tasks: Iterator[ChunkTask], workers: int | None, scheduler: str | None, client, pool=None
+) -> tuple[str, Results]:
     """Pick the executor: a Dask cluster if an address is given, else serial for one worker, else a process pool."""
     if scheduler:
         return f"dask {scheduler}", run_dask(tasks, client)
     n = workers or os.cpu_count() or 1
     if n == 1:
         return "serial", run_serial(tasks)
-    return f"process pool of {n}", run_pool(tasks, n)
+    return f"process pool of {n}", run_pool(tasks, n, pool)
 
 
 def run_serial(tasks: Iterator[ChunkTask]) -> Results:
@@ -181,16 +202,25 @@ def run_serial(tasks: Iterator[ChunkTask]) -> Results:
         yield task.index, task.size, run_chunk(task)
 
 
-def run_pool(tasks: Iterator[ChunkTask], workers: int) -> Results:
-    """A spawn-context process pool (made here, never at import); a pool whose worker died is rebuilt."""
+def start_pool(workers: int):
+    """A spawn-context process pool (made here, never at import) whose workers start now and import the model."""
     import multiprocessing
-    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from concurrent.futures import ProcessPoolExecutor
+
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+    for _ in range(workers):
+        pool.submit(warm_up)
+    return pool
+
+
+def run_pool(tasks: Iterator[ChunkTask], workers: int, started=None) -> Results:
+    """Chunks on a process pool (``started``, or a new one); a pool whose worker died is rebuilt."""
+    from concurrent.futures import FIRST_COMPLETED, wait
     from concurrent.futures.process import BrokenProcessPool
 
-    context = multiprocessing.get_context("spawn")
     retry: list[ChunkTask] = []
     for attempt in range(POOL_RESTARTS + 1):
-        pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+        pool = started if attempt == 0 and started is not None else start_pool(workers)
         source = _chain(retry, tasks)
         retry = []
         try:
