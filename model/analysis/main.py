@@ -23,6 +23,7 @@ class AnalysisResult:
     cells: Any
     indices: Any
     files: list[Path] = field(default_factory=list)
+    cell_columns: list[str] = field(default_factory=list)
     text: str = ""
 
 
@@ -49,7 +50,7 @@ def analyze(folder: Path) -> AnalysisResult:
     files += plots.deal_heatmap(runs, manifest, out)
     files += plots.month_distributions(runs, cells, out)
     files += plots.sensitivity_bars(indices, out)
-    result = AnalysisResult(folder, manifest, table, indices, files)
+    result = AnalysisResult(folder, manifest, table, indices, files, cells)
     result.text = _text(result, len(runs), cells)
     return result
 
