@@ -75,6 +75,10 @@ def _names(kind: type) -> str:
     return ", ".join(member.value for member in kind)
 
 
+def _signable() -> str:
+    return ", ".join(p.value for p in Proposal if p is not Proposal.STATUS_QUO)
+
+
 SHARE = "share, 0 to 1"
 RUN = "run index"
 
@@ -91,7 +95,7 @@ OUTCOMES = (
         "package",
         "string",
         "category",
-        f"the latest agreement: a named proposal ({_names(Proposal)}) or compromise (a mediator's point)",
+        f"the latest agreement: a named proposal ({_signable()}) or compromise (a mediator's point)",
         NO_DEAL,
     ),
     Column(
