@@ -70,6 +70,7 @@ def report_replications(spec: Scenario, path: Path, args: argparse.Namespace) ->
     fan = FanData() if plot else None
     sinks = [sink.write for sink in (months_table, fan) if sink is not None]
     bar = Progress(args.replications, label="run", log=False)
+    bar.begin(0)
     try:
         result = run_replications(
             spec,

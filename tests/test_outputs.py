@@ -26,7 +26,9 @@ def swept(tmp_path_factory):
     folder = tmp_path_factory.mktemp("outputs")
     text = small_experiment(folder, reps=6, chunk=20).read_text()
     path = folder / "all-outcomes.toml"
-    path.write_text(text.replace('outcomes = ["deal_reached", "outcome_class", "month_agreed", "tests", "income_end"]\n', ""))
+    path.write_text(
+        text.replace('outcomes = ["deal_reached", "outcome_class", "month_agreed", "tests", "income_end"]\n', "")
+    )
     sweep(path, folder / "out", workers=1, progress=False)
     return folder / "out"
 
@@ -50,7 +52,9 @@ def test_duckdb_means_of_every_numeric_column_are_numbers(swept):
     types = dict(con.execute(f"SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM {rows})").fetchall())
     numeric = [c for c, t in types.items() if t in ("BIGINT", "UBIGINT", "DOUBLE", "BOOLEAN")]
     means = con.execute(f"SELECT {', '.join(f'avg({c}::DOUBLE)' for c in numeric)} FROM {rows}").fetchone()
-    assert len(numeric) > 30 and all(v is not None and np.isfinite(v) for v in means), dict(zip(numeric, means))
+    assert len(numeric) > 30 and all(v is not None and np.isfinite(v) for v in means), dict(
+        zip(numeric, means, strict=True)
+    )
     # The mean month of agreement is over runs that agreed, not NaN and not dragged down by zeros.
     deal_only = con.execute(f"SELECT avg(month_agreed), min(month_agreed) FROM {rows} WHERE deal_reached").fetchone()
     assert con.execute(f"SELECT avg(month_agreed) FROM {rows}").fetchone()[0] == pytest.approx(deal_only[0])
@@ -86,7 +90,9 @@ def test_the_dictionary_knows_every_outcome_and_reporter():
     assert set(MONTHLY_REPORTERS) <= set(lookup("months")), set(MONTHLY_REPORTERS) - set(lookup("months"))
     for _, columns in TABLES.values():
         for column in columns:
-            assert column.description and column.unit and column.type in ("bool", "int64", "uint64", "float64", "string")
+            assert (
+                column.description and column.unit and column.type in ("bool", "int64", "uint64", "float64", "string")
+            )
 
 
 def test_run_out_csv_leaves_missing_values_empty(cli_runs):

@@ -77,3 +77,54 @@ def test_shipped_experiments_load(name):
 def test_small_experiment_grid_size(tmp_path):
     exp = load_experiment(small_experiment(tmp_path, levels=3))
     assert build_design(exp).size == 3 * 3 * 2 * 2
+
+
+def test_grid_values_equal_the_decimals_a_person_writes(tmp_path):
+    """`WHERE chn_enforcement = 0.6` finds the runs at 0.6 (np.linspace gives 0.6000000000000001)."""
+    import duckdb
+
+    from model.sweep.runner import sweep
+
+    exp = load_experiment("sanctions-regimes")
+    design = build_design(exp)
+    levels = sorted(set(design.columns(np.arange(design.size))["chn_enforcement"].tolist()))
+    assert levels == [0.2, 0.4, 0.6, 0.8, 1.0]
+    path = small_experiment(tmp_path, reps=2, chunk=50, levels=5)
+    sweep(
+        path, tmp_path / "out", workers=1, progress=False
+    )  # 0.3 to 1.0 in 5 levels; linspace gives 0.6499999999999999
+    rows = f"read_parquet('{tmp_path}/out/runs/*.parquet')"
+    count = duckdb.connect().execute(f"SELECT count(*) FROM {rows} WHERE chn_enforcement = 0.65").fetchone()[0]
+    assert count == 2 * 5 * 2 * 2
+
+
+def test_latin_hypercube_comes_from_scipy_and_is_reproducible_from_the_root_seed():
+    from scipy.stats import qmc
+
+    a, b = latin_hypercube((REAL, REAL, INT), 30, root_seed=9), latin_hypercube((REAL, REAL, INT), 30, root_seed=9)
+    assert np.array_equal(a.matrix, b.matrix)
+    assert not np.array_equal(a.matrix, latin_hypercube((REAL, REAL, INT), 30, root_seed=10).matrix)
+    expected = qmc.LatinHypercube(3, rng=np.random.default_rng(np.random.SeedSequence([9, 0x5EED_DE51, 1])))
+    assert np.array_equal(a.matrix, expected.random(30))
+
+
+def test_manifest_records_the_design_generator(tmp_path):
+    from importlib.metadata import version
+
+    from model.sweep.design import generator
+
+    assert generator("latin_hypercube") == {
+        "library": "scipy",
+        "version": version("scipy"),
+        "method": "scipy.stats.qmc.LatinHypercube",
+    }
+    assert generator("sobol")["library"] == "SALib"
+
+
+def test_design_size_is_known_before_the_design_is_built():
+    from model.sweep.design import design_size
+    from model.sweep.experiment import shipped_experiments
+
+    for name in shipped_experiments():
+        exp = load_experiment(name)
+        assert design_size(exp) == build_design(exp).size, name

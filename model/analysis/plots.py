@@ -96,7 +96,9 @@ def month_distributions(runs, regimes: list[str], folder: Path) -> list[Path]:
         for k, _ in groups
     ]
     fig, ax = plt.subplots(figsize=(7, max(2.5, 0.28 * len(groups) + 1)))
-    ax.boxplot([g["month_agreed"].to_numpy(dtype=float) for _, g in groups] or [[]], orientation="horizontal", showfliers=False)
+    ax.boxplot(
+        [g["month_agreed"].to_numpy(dtype=float) for _, g in groups] or [[]], orientation="horizontal", showfliers=False
+    )
     ax.set_yticks(range(1, len(labels) + 1), labels, fontsize=7)
     ax.set_xlabel("month of first agreement (runs with a deal)")
     ax.set_title("Month of agreement by regime" + (f" ({', '.join(regimes)})" if regimes else ""), fontsize=9)

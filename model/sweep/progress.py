@@ -55,13 +55,13 @@ class Progress:
             from tqdm import tqdm
 
             self.bar = tqdm(
-                total=self.total, initial=done, unit="run", file=self.stream, dynamic_ncols=True, smoothing=0.1
+                total=self.total, initial=self.done, unit="run", file=self.stream, dynamic_ncols=True, smoothing=0.1
             )
 
     def update(self, n: int) -> None:
-        self.done += n
         if self.terminal and self.bar is None:
             self.begin()
+        self.done += n
         if self.bar is not None:
             self.bar.update(n)
             return
