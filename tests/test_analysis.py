@@ -133,3 +133,49 @@ def test_report_is_one_self_contained_html_file(analysed):
     assert page.count("data:image/png;base64,") >= 2
     assert "src='http" not in page and 'src="http' not in page
     assert "Wilson" in page and "small" in page
+
+
+def test_report_starts_with_a_summary_of_p_deal_per_regime(analysed):
+    import re
+
+    out, _ = analysed
+    assert cli("report", out).returncode == 0
+    page = (out / "report.html").read_text()
+    summary = page[page.index("<h2>Summary</h2>") : page.index("<h2>Plots</h2>")]
+    assert page.index("<h2>Summary</h2>") < page.index("<dl>"), "the answer comes before the facts"
+    assert "Does the small test sweep give the same rows everywhere?" in summary
+    cells = pd.read_csv(out / "analysis" / "cells.csv")
+    listed = re.findall(r"<li>(.*?): P\(deal\) ([\d.]+) \(95% CI ([\d.]+) to ([\d.]+), (\d+) runs\)</li>", summary)
+    assert len(listed) == 10, "five highest and five lowest of 16 regimes"
+    best = cells.sort_values("deal_reached", ascending=False, kind="stable").iloc[0]
+    assert listed[0][1:] == (
+        f"{best['deal_reached']:.3f}",
+        f"{best['deal_reached_lo']:.3f}",
+        f"{best['deal_reached_hi']:.3f}",
+        str(best["runs"]),
+    )
+    assert "relief_schedule = " in listed[0][0] and "chn_enforcement = " in listed[0][0]
+    overall = cells["deal_reached"].mul(cells["runs"]).sum() / cells["runs"].sum()
+    assert f"over all 160 runs: {overall:.3f}" in summary
+    assert "overflow-x: auto" in page and "<div class='wide'><table" in page
+
+
+def test_report_summary_names_the_most_influential_parameters(tmp_path):
+    path = tmp_path / "tiny.toml"
+    path.write_text(SOBOL_EXPERIMENT)
+    sweep(path, tmp_path / "out", workers=1, progress=False)
+    assert cli("report", tmp_path / "out").returncode == 0
+    page = (tmp_path / "out" / "report.html").read_text()
+    summary = page[page.index("<h2>Summary</h2>") : page.index("<h2>Plots</h2>")]
+    assert "Most influential parameters</b> (ST)" in summary
+    assert "probability of a deal: " in summary and "dprk_resolve" in summary
+
+
+def test_categorical_columns_are_found_under_either_pandas_string_dtype():
+    from model.analysis.tables import is_category, is_flag
+
+    assert is_category(pd.Series(["a", "b"], dtype=object))
+    assert is_category(pd.Series(["a", "b"], dtype="string"))
+    assert is_category(pd.Series(["a", "b"]).astype("category"))
+    assert not is_category(pd.Series([0.2, 0.4]))
+    assert is_flag(pd.Series([True, None], dtype="boolean")) and not is_flag(pd.Series([1, 0]))

@@ -34,3 +34,29 @@ def test_readme_distribution_sample_is_a_real_run(cli):
     done = cli("run", "baseline-2019", "--replications", "1000", "--seed", "7")
     assert done.returncode == 0, done.stderr
     assert _readme_block("`peninsula run baseline-2019 --replications 1000 --seed 7`") in done.stdout
+
+
+def test_generated_docs_are_current():
+    """docs/SCENARIOS.md and docs/DATA.md are what `python -m model.docs` writes from the code today."""
+    from model.docs import GENERATED
+
+    for name, render in GENERATED.items():
+        assert (ROOT / "docs" / name).read_text(encoding="utf-8") == render(), f"run `python -m model.docs` ({name})"
+
+
+def test_scenario_reference_covers_every_key_and_source():
+    from model.docs import rows
+    from model.provenance import sources
+
+    text = (ROOT / "docs" / "SCENARIOS.md").read_text(encoding="utf-8")
+    keys = {row.key for row in rows()}
+    assert set(sources()) <= keys, set(sources()) - keys
+    for key in ("scenario.months", "talks.format", "sanctions.enforcement.RUS.laborers", "events[].month"):
+        assert f"| `{key}` |" in text
+    assert "| `talks.cadence` | integer | 1 to 24 |" in text
+    assert "| `actors.US.ideal.denuclearization` | number | 0 to 1 | 1 | 0.9 to 1 | 002_" in text
+
+
+def test_license_is_mit_as_the_package_says():
+    text = (ROOT / "LICENSE").read_text(encoding="utf-8")
+    assert text.startswith("MIT License") and "Peninsula contributors" in text
