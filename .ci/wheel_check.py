@@ -38,8 +38,10 @@ def main() -> None:
             done = subprocess.run([PENINSULA, *args], capture_output=True, text=True, cwd=tmp, timeout=600)
             assert done.returncode == 0, (args, done.stderr)
         assert (out / "report.html").is_file()
-    print(f"wheel: {len(scenarios)} scenarios and {len(experiments)} experiments load by name; "
-          "format-comparison swept, analysed and reported from the installed wheel")
+    print(
+        f"wheel: {len(scenarios)} scenarios and {len(experiments)} experiments load by name; "
+        "format-comparison swept, analysed and reported from the installed wheel"
+    )
 
 
 if __name__ == "__main__":

@@ -146,7 +146,11 @@ def measure_all(quick: bool, times: int) -> dict[str, list[float]]:
 
 def _sweeps(quick: bool, reference: int) -> list[tuple[str, Path, int]]:
     """(label, experiment, replications): the reference size, a small one, and in full mode 200,000 and 1,000,000."""
-    chosen = [(f"{reference}", SWEEP, reference), ("2000", SWEEP, 2_000)] if not quick else [(f"{reference}", SWEEP, reference)]
+    chosen = (
+        [(f"{reference}", SWEEP, reference), ("2000", SWEEP, 2_000)]
+        if not quick
+        else [(f"{reference}", SWEEP, reference)]
+    )
     if not quick:
         chosen += [("200000", MILLION, 8_000), ("1000000", MILLION, 40_000)]
     return chosen

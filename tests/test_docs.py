@@ -60,3 +60,32 @@ def test_scenario_reference_covers_every_key_and_source():
 def test_license_is_mit_as_the_package_says():
     text = (ROOT / "LICENSE").read_text(encoding="utf-8")
     assert text.startswith("MIT License") and "Peninsula contributors" in text
+
+
+def _first_command() -> str:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = readme.index("```bash\n", readme.index("## Two commands")) + len("```bash\n")
+    return readme[start : readme.index("\n```", start)]
+
+
+def test_first_command_checks_the_python_version_before_making_anything(tmp_path):
+    """On an old Python the first step fails with a message naming 3.12 and pyenv, so no half-made .venv is left."""
+    import subprocess
+    import sys
+
+    command = _first_command()
+    check, rest = command.split(" && python3 -m venv .venv", 1)
+    assert rest.startswith(" && .venv/bin/pip install"), "the version check comes first"
+    current = subprocess.run(check.replace("python3", sys.executable), shell=True, capture_output=True, text=True)
+    assert current.returncode == 0, current.stderr
+    old = check.replace("python3", sys.executable).replace("(3, 12)", "(99, 0)")  # as an older Python sees it
+    refused = subprocess.run(f"{old} && touch made", shell=True, capture_output=True, text=True, cwd=tmp_path)
+    assert refused.returncode != 0 and not (tmp_path / "made").exists()
+    assert "Python 3.12 or newer is needed" in refused.stderr and "pyenv" in refused.stderr
+
+
+def test_benchmark_command_uses_the_project_environment():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert ".venv/bin/python experiments/benchmark.py" in readme
+    assert "`python experiments/benchmark.py" not in readme
+    assert "<!-- benchmark:start -->" in readme and "<!-- benchmark:end -->" in readme

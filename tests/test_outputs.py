@@ -122,7 +122,7 @@ def _as_format_1(folder):
         for name in ("package", "nearest_package", "signing_format"):
             frame[name] = frame[name].fillna("none").astype(object)
         for name in ("breached", "collapsed"):
-            frame[name] = frame[name].fillna(False).astype(bool)
+            frame[name] = frame[name].astype("boolean").fillna(False).astype(bool)
         frame["month_agreed"] = frame["month_agreed"].astype(float)
         frame["months_held"] = frame["months_held"].fillna(0).astype(np.int64)
         frame.to_parquet(path, index=False)
