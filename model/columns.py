@@ -216,6 +216,13 @@ def arrow_table(table: str, columns: Mapping[str, Any], parameters: Mapping[str,
     return pa.table(arrays)
 
 
+def record(outcomes: Mapping[str, Any], i: int = 0) -> dict[str, Any]:
+    """One run's outcomes as plain JSON-ready values, with None where a value does not exist (as in the tables)."""
+    return arrow_table("runs", {name: np.asarray(values)[i : i + 1] for name, values in outcomes.items()}).to_pylist()[
+        0
+    ]
+
+
 def csv_frame(arrow):
     """An Arrow table as pandas for CSV: nulls become empty fields, integers stay integers."""
     import pandas as pd

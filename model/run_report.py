@@ -6,6 +6,7 @@ import argparse
 import json
 from pathlib import Path
 
+from model.columns import record as outcome_record
 from model.errors import InputError
 from model.narrate import outcome_text, timeline
 from model.outcomes import outcomes
@@ -32,10 +33,11 @@ def report_one(spec: Scenario, path: Path, args: argparse.Namespace) -> int:
     plot = _plot_path(args.plot)
     out_dir = prepare_out_dir(args.out) if args.out else None
     model = run_one(spec, args.seed, args.months)
-    result = row(outcomes(model))
+    out = outcomes(model)
+    result = row(out)
     record = {
         "manifest": manifest(spec, path, seed=args.seed, months=model.months, overrides=args.overrides),
-        "outcome": result,
+        "outcome": outcome_record(out),
         "timeline": model.log,
     }
     if args.format == "json":
