@@ -123,7 +123,7 @@ def measure_all(quick: bool, times: int) -> dict[str, list[float]]:
     """Every measurement, repeated; the sizes of the quick mode keep it to a couple of minutes."""
     reference = 2_000 if quick else 20_000
     base_runs = 300 if quick else 2_000
-    found: dict[str, list[float]] = {}
+    found: dict[str, list[float]] = {"load": [os.getloadavg()[0]]}
 
     def record(name: str, values: list[float]) -> None:
         found[name] = values
@@ -141,6 +141,7 @@ def measure_all(quick: bool, times: int) -> dict[str, list[float]]:
     record("help", repeat(lambda: wall(["--help"]), max(times, 3)))
     record("run", repeat(lambda: wall(["run", SCENARIO]), max(times, 3)))
     found["sizes"] = [reference, base_runs]
+    found["load"].append(os.getloadavg()[0])
     return found
 
 
@@ -172,7 +173,7 @@ def table(found: dict[str, list[float]], times: int) -> str:
             f"{spread(found['batched'])} runs/s, **{median['batched'] / base1:.0f}x** `batch_run`",
         ),
     ]
-    for label in dict.fromkeys(k.split("_")[1] for k in found if k.startswith("sweep_")):
+    for label in sorted({k.split("_")[1] for k in found if k.startswith("sweep_")}, key=int):
         one, two = median[f"sweep_{label}_1"], median[f"sweep_{label}_2"]
         rows.append(
             (
@@ -182,7 +183,7 @@ def table(found: dict[str, list[float]], times: int) -> str:
                 f"2-worker efficiency **{two / (2 * one):.0%}**",
             )
         )
-    peaks = [k for k in found if k.startswith("peak_") and k.endswith("_1")]
+    peaks = sorted((k for k in found if k.startswith("peak_") and k.endswith("_1")), key=lambda k: int(k.split("_")[1]))
     rows.append(
         (
             "peak memory of a sweep (largest process, 1 worker)",
@@ -192,16 +193,23 @@ def table(found: dict[str, list[float]], times: int) -> str:
     rows += [("`peninsula --help`", f"{spread(found['help'], '{:.2f}')} s")]
     rows += [(f"`peninsula run {SCENARIO}`", f"{spread(found['run'], '{:.2f}')} s")]
     lines = ["| measurement | median (range) |", "|---|---|", *(f"| {a} | {b} |" for a, b in rows)]
-    return "\n".join([*lines, "", caption(times)])
+    return "\n".join([*lines, "", caption(times, found["load"])])
 
 
-def caption(times: int) -> str:
+def caption(times: int, load: list[float]) -> str:
+    """Machine, date, versions, and how busy the machine was: other processes make every figure low and noisy."""
     import mesa
 
+    busy = max(load)
+    quiet = (
+        "the machine was otherwise quiet"
+        if busy < 0.5
+        else f"**other processes shared the CPUs** (load average up to {busy:.1f}): figures are low and noisy"
+    )
     return (
         f"Measured {datetime.date.today().isoformat()} by `experiments/benchmark.py` on {cpu_model()} "
         f"({os.cpu_count()} CPUs), Python {platform.python_version()}, Mesa {mesa.__version__}; "
-        f"each figure the median of {times} measurements (range in brackets; the 1,000,000-run sweep once)."
+        f"each figure the median of {times} measurements (range in brackets; the 1,000,000-run sweep once); {quiet}."
     )
 
 

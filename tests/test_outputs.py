@@ -146,3 +146,15 @@ def test_analyze_refuses_a_newer_format_and_says_why(swept, tmp_path):
     done = cli("analyze", new)
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert "format_version" in done.stderr and f"formats 1 to {FORMAT_VERSION}" in done.stderr
+
+
+def test_resume_refuses_a_folder_of_another_output_format(tmp_path):
+    path = small_experiment(tmp_path, reps=2, chunk=8)
+    out = tmp_path / "out"
+    sweep(path, out, workers=1, progress=False)
+    manifest = json.loads((out / "manifest.json").read_text())
+    del manifest["format_version"]
+    (out / "manifest.json").write_text(json.dumps(manifest))
+    done = cli("sweep", path, "--out", out, "--resume", "--workers", "1")
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "format_version" in done.stderr and "another output format" in done.stderr

@@ -69,6 +69,13 @@ def _check_same_sweep(out: Path, manifest: dict[str, Any]) -> None:
             "resume with that file, or give a new --out folder",
             manifest["experiment_file_hash"],
         )
+    if old.get("format_version", 1) != manifest.get("format_version", 1):
+        raise InputError(
+            str(path),
+            "format_version",
+            "folder was written in another output format (docs/DATA.md); resuming would mix them: give a new folder",
+            old.get("format_version", 1),
+        )
     if old.get("chunk_runs") != manifest["chunk_runs"] or old.get("runs") != manifest["runs"]:
         raise InputError(
             str(path), "chunk_runs", "folder was chunked differently; give a new --out folder", old.get("chunk_runs")
