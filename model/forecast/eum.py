@@ -116,11 +116,11 @@ def success_probability(dist: np.ndarray, w: np.ndarray, r: np.ndarray, options:
 
 def _shaped(z: np.ndarray, r: np.ndarray) -> np.ndarray:
     """Scholz's risk-shaped utility 2 - 4 z^r of a point at ``z`` (0.5 is the status quo)."""
-    return 2.0 - 4.0 * z**r
+    return 2.0 - 4.0 * np.clip(z, 0.0, None) ** r
 
 
 @dataclass(frozen=True)
-class _Pairs:
+class Pairs:
     """What a round's utilities need: positions, saliences, normalised distances, P, the median."""
 
     x: np.ndarray
@@ -132,14 +132,14 @@ class _Pairs:
     options: Options
 
 
-def challenge_utility(a: np.ndarray, b: np.ndarray, r: np.ndarray, pairs: _Pairs) -> np.ndarray:
+def challenge_utility(a: np.ndarray, b: np.ndarray, r: np.ndarray, pairs: Pairs) -> np.ndarray:
     """E U of ``a`` challenging ``b`` with risk exponent ``r`` (elementwise over index arrays).
 
     E U = s_b [P U_s + (1 - P) U_f] + (1 - s_b) U_s - Q U_sq - (1 - Q) [T U_b + (1 - T) U_w]:
     b resists with probability s_b and then a wins with probability P; unchallenged, b stays put with
     probability Q, else moves a's way (probability T) or not.
 
-    >>> p = _Pairs(np.array([0.0, 1.0]), np.array([1.0, 0.5]), np.array([[0, 1.0], [1.0, 0]]),
+    >>> p = Pairs(np.array([0.0, 1.0]), np.array([1.0, 0.5]), np.array([[0, 1.0], [1.0, 0]]),
     ...            np.array([[0, 0.5], [0.5, 0]]), 0.0, 1.0, Options())
     >>> float(challenge_utility(np.array(0), np.array(1), np.array(1.0), p)[()])  # 0.5(0.5*2 - 0.5*2) + 0.5*2
     1.0
@@ -153,7 +153,7 @@ def challenge_utility(a: np.ndarray, b: np.ndarray, r: np.ndarray, pairs: _Pairs
     return np.where(a == b, 0.0, value)
 
 
-def _drift(a: np.ndarray, b: np.ndarray, r: np.ndarray, d: np.ndarray, pairs: _Pairs) -> np.ndarray:
+def _drift(a: np.ndarray, b: np.ndarray, r: np.ndarray, d: np.ndarray, pairs: Pairs) -> np.ndarray:
     """T U_b + (1 - T) U_w: what a expects if b moves without being challenged."""
     to_median = np.abs(pairs.x[a] - pairs.median)
     reach = 0.25 * (to_median / pairs.span + d)
@@ -165,13 +165,13 @@ def _drift(a: np.ndarray, b: np.ndarray, r: np.ndarray, d: np.ndarray, pairs: _P
     return t * better + (1 - t) * worse
 
 
-def _pairs(x: np.ndarray, s: np.ndarray, w: np.ndarray, r: np.ndarray, span: float, options: Options) -> _Pairs:
+def pairs_at(x: np.ndarray, s: np.ndarray, w: np.ndarray, r: np.ndarray, span: float, options: Options) -> Pairs:
     dist = np.abs(x[:, None] - x[None, :]) / span
     p = success_probability(dist, w, r, options)
-    return _Pairs(x, s, dist, p, weighted_median(x, w), span, options)
+    return Pairs(x, s, dist, p, weighted_median(x, w), span, options)
 
 
-def estimates(pairs: _Pairs, r: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def estimates(pairs: Pairs, r: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``own[i, j] = E^i U_ij`` and ``other[i, j] = E^i U_ji`` (i's estimate of j challenging i)."""
     n = len(r)
     i, j = np.meshgrid(np.arange(n), np.arange(n), indexing="ij")
@@ -187,7 +187,7 @@ def risk_exponents(x: np.ndarray, s: np.ndarray, w: np.ndarray, span: float, opt
     secure actor (largest S) gets r = 0.5, the most secure r = 2. All equally secure: r = 1.
     """
     ones = np.ones_like(x)
-    own, _ = estimates(_pairs(x, s, w, ones, span, options), ones)
+    own, _ = estimates(pairs_at(x, s, w, ones, span, options), ones)
     security = own.sum(axis=0)
     spread = security.max() - security.min()
     big_r = (2 * security - security.max() - security.min()) / spread if spread > 0 else np.zeros_like(x)
@@ -208,7 +208,7 @@ class Offers:
     threat: np.ndarray
 
 
-def offers(pairs: _Pairs, own: np.ndarray, other: np.ndarray) -> Offers:
+def offers(pairs: Pairs, own: np.ndarray, other: np.ndarray) -> Offers:
     """The octant of every ordered pair (mover m, proposer o), from the estimates ``options.view`` names.
 
     Confrontation: both expect to gain and o more (m moves to o). Compromise: o gains, m loses less than
@@ -229,11 +229,12 @@ def offers(pairs: _Pairs, own: np.ndarray, other: np.ndarray) -> Offers:
 
 
 def _targets(x: np.ndarray, kind: np.ndarray, loss: np.ndarray, threat: np.ndarray, options: Options) -> np.ndarray:
-    gap = x[None, :] - x[:, None]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        share = -loss / threat if options.compromise == "ratio" else threat / (threat - loss)
-    share = np.where(kind == COMPROMISE, share, 1.0)
-    return x[:, None] + share * gap
+    """Where each offer puts the mover: the proposer's position, or part way for a compromise."""
+    mover, proposer = np.broadcast_to(x[:, None], kind.shape), np.broadcast_to(x[None, :], kind.shape)
+    top, bottom = (-loss, threat) if options.compromise == "ratio" else (threat, threat - loss)
+    share = np.divide(top, bottom, out=np.zeros(kind.shape), where=kind == COMPROMISE)
+    partway = np.clip(mover + share * (proposer - mover), np.minimum(mover, proposer), np.maximum(mover, proposer))
+    return np.where(kind == COMPROMISE, partway, proposer)
 
 
 _RANK = np.array([np.inf, 0.0, 1.0, 2.0])  # confrontation first, then compromise, then capitulation
@@ -262,7 +263,7 @@ def play_round(
     x: np.ndarray, s: np.ndarray, w: np.ndarray, r: np.ndarray, span: float, options: Options
 ) -> tuple[np.ndarray, tuple[Move, ...]]:
     """Every actor takes at most one offer, all at once, from the positions at the start of the round."""
-    pairs = _pairs(x, s, w, r, span, options)
+    pairs = pairs_at(x, s, w, r, span, options)
     found = offers(pairs, *estimates(pairs, r))
     chosen = choose(found, x, options)
     new = x.copy()
