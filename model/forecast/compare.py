@@ -26,14 +26,18 @@ REPLICATIONS = 1000
 ROOT_SEED = 0
 
 
-def deal_points(spec, n: int = REPLICATIONS, seed: int = ROOT_SEED) -> dict[str, dict[str, float | None]]:
-    """Per issue: the share of ``n`` seeded runs that reach a deal, and the mean agreed point over them."""
+def deal_points(spec, n: int = REPLICATIONS, seed: int = ROOT_SEED) -> dict[str, dict]:
+    """Per issue: the share of ``n`` seeded runs that reach a deal, and the mean agreed point over them.
+
+    Also, under the key ``"deals"``: which packages were signed and in which talks format (shares of deals).
+    """
     from model.domain import Issue
     from model.runs import run_replications
 
     out = run_replications(spec, seed, n)
     reached = np.asarray(out["deal_reached"], dtype=bool)
-    points = {}
+    points: dict[str, dict] = {"deals": {"package": _shares(out["package"], reached)}}
+    points["deals"]["format"] = _shares(out["signing_format"], reached)
     for issue in Issue:
         agreed = np.asarray(out[f"deal_{issue.value}"], dtype=float)[reached]
         agreed = agreed[np.isfinite(agreed)]
@@ -42,6 +46,13 @@ def deal_points(spec, n: int = REPLICATIONS, seed: int = ROOT_SEED) -> dict[str,
             "mean_deal_point": float(agreed.mean()) if agreed.size else None,
         }
     return points
+
+
+def _shares(values, reached: np.ndarray) -> dict[str, float]:
+    """Share of each value among the runs with a deal, largest first."""
+    names, counts = np.unique(np.asarray(values)[reached].astype(str), return_counts=True)
+    order = np.argsort(-counts, kind="stable")
+    return {str(names[k]): float(counts[k] / counts.sum()) for k in order}
 
 
 @dataclass(frozen=True)
@@ -54,6 +65,7 @@ class Row:
     literal: float
     deal_rate: float
     deal_point: float | None
+    deals: dict
 
 
 def comparison(n: int = REPLICATIONS, seed: int = ROOT_SEED, rounds: int = 10) -> list[Row]:
@@ -81,6 +93,7 @@ def comparison(n: int = REPLICATIONS, seed: int = ROOT_SEED, rounds: int = 10) -
                     literal.median,
                     point["deal_rate"],
                     point["mean_deal_point"],
+                    agent["deals"],
                 )
             )
     return rows
@@ -92,7 +105,7 @@ def comparison_markdown(rows: list[Row], n: int = REPLICATIONS, seed: int = ROOT
     for scenario in dict.fromkeys(r.scenario for r in rows):
         mine = [r for r in rows if r.scenario == scenario]
         parts += [
-            f"**{scenario}**: deals in {mine[0].deal_rate:.0%} of {n} runs (root seed {seed})",
+            f"**{scenario}**: deals in {mine[0].deal_rate:.0%} of {n} runs (root seed {seed})" + _deals(mine[0].deals),
             "",
             "| issue | weighted mean | weighted median | EUM best | EUM paper-literal | agent model deals "
             "| deals - EUM best |",
@@ -102,6 +115,14 @@ def comparison_markdown(rows: list[Row], n: int = REPLICATIONS, seed: int = ROOT
         parts.append("")
     parts += _summary(rows)
     return "\n".join(parts).rstrip() + "\n"
+
+
+def _deals(deals: dict) -> str:
+    if not deals["package"]:
+        return ""
+    packages = ", ".join(f"{name.replace('_', ' ')} {share:.0%}" for name, share in deals["package"].items())
+    formats = ", ".join(f"{name.replace('_', ' ')} {share:.0%}" for name, share in deals["format"].items())
+    return f"; packages signed: {packages}; talks format at signing: {formats}"
 
 
 def _row(r: Row) -> str:
@@ -128,13 +149,14 @@ def _summary(rows: list[Row]) -> list[str]:
     lines = [
         f"Mean absolute distance from the agent model's mean agreed point, over {len(cells)} scenario-issue cells:",
         "",
-        "| lens | mean absolute distance | closest lens in cells |",
-        "|---|---:|---:|",
+        "| lens | mean absolute distance | cells within 0.10 | closest lens in cells |",
+        "|---|---:|---:|---:|",
     ]
     gaps = {name: np.abs(deals - np.array(values)) for name, values in lenses.items()}
     nearest = np.argmin(np.vstack(list(gaps.values())), axis=0)
     for k, (name, gap) in enumerate(gaps.items()):
-        lines.append(f"| {name} | {gap.mean():.3f} | {int((nearest == k).sum())} |")
+        lines.append(f"| {name} | {gap.mean():.3f} | {int((gap <= 0.10).sum())} | {int((nearest == k).sum())} |")
+    lines += ["", "Ties for the closest lens go to the lens listed first."]
     return lines
 
 

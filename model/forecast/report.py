@@ -95,7 +95,7 @@ def _agent_model(source: dict[str, Any], tables: list[ActorTable], n: int) -> di
     from model.forecast.compare import deal_points
 
     points = deal_points(source["spec"], n, seed=0)
-    return {t.title: {"replications": n, "root_seed": 0, **points[t.title]} for t in tables}
+    return {t.title: {"replications": n, "root_seed": 0, **points[t.title], **points["deals"]} for t in tables}
 
 
 def dimension_record(table: ActorTable, result: Forecast) -> dict[str, Any]:

@@ -58,7 +58,8 @@ def read_table(path: Path) -> ActorTable:
     columns = _header(where, *rows[0])
     body = rows[1:]
     if len(body) < 2:
-        raise InputError(where, f"line {rows[0][0]}", f"has {len(body)} actor(s) after the header; at least 2 needed")
+        count = f"{len(body)} actor" + ("" if len(body) == 1 else "s")
+        raise InputError(where, f"line {rows[0][0]}", f"the header is followed by {count}; at least 2 are needed")
     records = [_record(where, n, cells, columns) for n, cells in body]
     return _table(where, path.stem, records, [n for n, _ in body])
 
@@ -108,11 +109,13 @@ def _number(where: str, line: int, column: str, cell: str) -> float:
 def _table(where: str, title: str, records: list[tuple[str, float, float, float]], lines: list[int]) -> ActorTable:
     names, capability, position, salience = (list(column) for column in zip(*records, strict=True))
     scale = 100.0 if max(salience) > 1.0 else 1.0
+    seen: set[str] = set()
     for line, name, value in zip(lines, names, salience, strict=True):
         if value > scale:
             raise InputError(where, f"line {line}, column salience", "is above the scale 0-100", value)
-        if names.count(name) > 1:
-            raise InputError(where, f"line {line}, column name", "names another actor already listed", name)
+        if name in seen:
+            raise InputError(where, f"line {line}, column name", "names an actor already listed", name)
+        seen.add(name)
     if not any(c * s > 0 for c, s in zip(capability, salience, strict=True)):
         raise InputError(where, "column capability", "no actor has both capability and salience above zero")
     return ActorTable(

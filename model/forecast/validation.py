@@ -11,7 +11,7 @@ from dataclasses import dataclass, fields, replace
 
 import numpy as np
 
-from model.forecast.eum import Forecast, estimates, forecast, offers, pairs_at, risk_exponents
+from model.forecast.eum import KINDS, Forecast, estimates, forecast, offers, pairs_at, risk_exponents
 from model.forecast.options import OPTION_NOTES, READINGS, Options
 from model.forecast.tables import ActorTable, read_table, shipped_tables
 
@@ -111,9 +111,38 @@ def early_cycle(belgium_after_round_two: float = PUBLISHED_MEDIAN[ROUND_TWO]) ->
     return ec_forecast(start=x, rounds=ROUNDS - 2)
 
 
+@dataclass(frozen=True)
+class FirstRound:
+    """What a reading makes of round 1: probabilities, how many challenges pay, offers by kind, moves."""
+
+    p_low: float
+    p_high: float
+    gain_share: float
+    offers: dict[str, int]
+    moves: list[tuple[str, str, str, float]]
+
+
+def first_round(options: Options) -> FirstRound:
+    t = ec_table()
+    x, w, span = t.position, t.capability * t.salience, float(np.ptp(t.position))
+    r = risk_exponents(x, t.salience, w, span, options)
+    pairs = pairs_at(x, t.salience, w, r, span, options)
+    own, other = estimates(pairs, r)
+    found = offers(pairs, own, other)
+    apart = pairs.dist > 0
+    counts = {name: int((found.kind == code).sum()) for code, name in KINDS.items()}
+    moves = [
+        (t.names[m.actor], t.names[m.toward], m.kind, m.end) for m in ec_forecast(options, rounds=1).rounds[0].moves
+    ]
+    return FirstRound(
+        float(pairs.p[apart].min()), float(pairs.p[apart].max()), float((own[apart] > 0).mean()), counts, moves
+    )
+
+
 def validation_sections() -> dict[str, str]:
     """The generated markdown sections of ``docs/FORECAST.md`` about the EC case and the shipped tables."""
     from model.forecast.validation_text import (
+        first_round_markdown,
         inputs_markdown,
         options_markdown,
         round_two_markdown,
@@ -128,5 +157,6 @@ def validation_sections() -> dict[str, str]:
             option_effects(replace(READINGS["best"], q=0.5), only="t"),
         ),
         "ec-round2": round_two_markdown(round_two(), ec_forecast(), early_cycle()),
+        "ec-literal": first_round_markdown({name: first_round(o) for name, o in READINGS.items()}),
         "eum-inputs": inputs_markdown(),
     }

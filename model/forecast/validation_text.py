@@ -14,6 +14,7 @@ from model.forecast.validation import (
     PUBLISHED_MEDIAN,
     ROUND_TWO,
     Deviation,
+    FirstRound,
     RoundTwo,
     deviation,
 )
@@ -124,4 +125,18 @@ def inputs_markdown(rounds: int = 10) -> str:
             "| mean | " + " | ".join(f"{r.mean:{fmt}}" for r in f.rounds) + " |",
             "",
         ]
+    return "\n".join(lines)
+
+
+def first_round_markdown(rounds: dict[str, FirstRound]) -> str:
+    """Round 1 of the EC case under each named reading."""
+    lines = [
+        "| reading | P range | pairs where challenging pays | confrontation / compromise / capitulation offers "
+        "| round-1 moves |",
+        "|---|---|---:|---|---|",
+    ]
+    for name, f in rounds.items():
+        offers = " / ".join(str(f.offers[k]) for k in ("confrontation", "compromise", "capitulation"))
+        moves = "; ".join(f"{m} to {o} ({kind}) {end:.2f}" for m, o, kind, end in f.moves)
+        lines.append(f"| {name} | {f.p_low:.3f} to {f.p_high:.3f} | {f.gain_share:.0%} | {offers} | {moves} |")
     return "\n".join(lines)
