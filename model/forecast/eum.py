@@ -166,6 +166,7 @@ def _drift(a: np.ndarray, b: np.ndarray, r: np.ndarray, d: np.ndarray, pairs: Pa
 
 
 def pairs_at(x: np.ndarray, s: np.ndarray, w: np.ndarray, r: np.ndarray, span: float, options: Options) -> Pairs:
+    """The pairwise state of a round: distances, probabilities of success (with exponents ``r``), median."""
     dist = np.abs(x[:, None] - x[None, :]) / span
     p = success_probability(dist, w, r, options)
     return Pairs(x, s, dist, p, weighted_median(x, w), span, options)
