@@ -72,8 +72,6 @@ READINGS: dict[str, Options] = {
 }
 """Named readings. ``best`` reproduces 15 of Scholz's 16 published values within 0.07."""
 
-DEFAULT_READING = "best"
-
 
 @dataclass(frozen=True)
 class OptionNote:

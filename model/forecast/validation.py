@@ -11,7 +11,17 @@ from dataclasses import dataclass, fields, replace
 
 import numpy as np
 
-from model.forecast.eum import KINDS, Forecast, estimates, forecast, offers, pairs_at, risk_exponents
+from model.forecast.eum import (
+    KINDS,
+    Forecast,
+    Offers,
+    Pairs,
+    estimates,
+    forecast,
+    offers,
+    pairs_at,
+    risk_exponents,
+)
 from model.forecast.options import OPTION_NOTES, READINGS, Options
 from model.forecast.tables import ActorTable, read_table, shipped_tables
 
@@ -90,17 +100,23 @@ class RoundTwo:
 
 def round_two(options: Options | None = None) -> RoundTwo:
     options = options or Options()
-    t = ec_table()
     x = ec_forecast(options, rounds=1).rounds[0].positions
-    w, span = t.capability * t.salience, float(np.ptp(t.position))
-    r = risk_exponents(x, t.salience, w, span, options)
-    pairs = pairs_at(x, t.salience, w, r, span, options)
-    found = offers(pairs, *estimates(pairs, r))
-    belgium, france = t.names.index("Belgium"), t.names.index("France")
+    names, _, _, found = _offers_at(x, options)
+    belgium, france = names.index("Belgium"), names.index("France")
     loss, threat = float(found.loss[belgium, france]), float(found.threat[belgium, france])
     start = float(x[belgium])
     needed = (PUBLISHED_MEDIAN[ROUND_TWO] - start) / (float(x[france]) - start)
     return RoundTwo(start, "France", loss, threat, -loss / threat, float(found.target[belgium, france]), needed)
+
+
+def _offers_at(x: np.ndarray, options: Options) -> tuple[tuple[str, ...], Pairs, np.ndarray, Offers]:
+    """The EC actors at positions ``x``: names, the round's pairwise state, E^i U_ij, and the offers."""
+    t = ec_table()
+    w, span = t.capability * t.salience, float(np.ptp(t.position))
+    r = risk_exponents(x, t.salience, w, span, options)
+    pairs = pairs_at(x, t.salience, w, r, span, options)
+    own, other = estimates(pairs, r)
+    return t.names, pairs, own, offers(pairs, own, other)
 
 
 def early_cycle(belgium_after_round_two: float = PUBLISHED_MEDIAN[ROUND_TWO]) -> Forecast:
@@ -123,17 +139,10 @@ class FirstRound:
 
 
 def first_round(options: Options) -> FirstRound:
-    t = ec_table()
-    x, w, span = t.position, t.capability * t.salience, float(np.ptp(t.position))
-    r = risk_exponents(x, t.salience, w, span, options)
-    pairs = pairs_at(x, t.salience, w, r, span, options)
-    own, other = estimates(pairs, r)
-    found = offers(pairs, own, other)
+    names, pairs, own, found = _offers_at(ec_table().position, options)
     apart = pairs.dist > 0
     counts = {name: int((found.kind == code).sum()) for code, name in KINDS.items()}
-    moves = [
-        (t.names[m.actor], t.names[m.toward], m.kind, m.end) for m in ec_forecast(options, rounds=1).rounds[0].moves
-    ]
+    moves = [(names[m.actor], names[m.toward], m.kind, m.end) for m in ec_forecast(options, rounds=1).rounds[0].moves]
     return FirstRound(
         float(pairs.p[apart].min()), float(pairs.p[apart].max()), float((own[apart] > 0).mean()), counts, moves
     )
