@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from model.forecast.eum import Forecast, forecast
-from model.forecast.options import reading
+from model.forecast.options import Options, reading
 from model.forecast.tables import ActorTable, read_table, scenario_table
 
 CITATION = "Bueno de Mesquita 1994, as stated by Scholz, Calbert and Smith 2011"
@@ -38,7 +38,7 @@ def forecast_command(args: argparse.Namespace) -> int:
         (table, forecast(table.position, table.capability, table.salience, options, args.rounds)) for table in tables
     ]
     agent = _agent_model(source, tables, args.compare) if args.compare else None
-    record = {"manifest": _manifest(source, args), "dimensions": [dimension_record(t, f) for t, f in results]}
+    record = {"manifest": _manifest(source, args, options), "dimensions": [dimension_record(t, f) for t, f in results]}
     if agent is not None:
         for entry in record["dimensions"]:
             entry["agent_model"] = agent[entry["dimension"]]
@@ -70,12 +70,11 @@ def _inputs(args: argparse.Namespace) -> tuple[dict[str, Any], list[ActorTable]]
     return {"scenario": spec.scenario.name, "file": path, "spec": spec}, [scenario_table(spec, i) for i in issues]
 
 
-def _manifest(source: dict[str, Any], args: argparse.Namespace) -> dict[str, Any]:
+def _manifest(source: dict[str, Any], args: argparse.Namespace, options: Options) -> dict[str, Any]:
     from model import __version__
     from model.records import file_hash, git_commit
 
     path = Path(source.get("file") or source["table"])
-    options = reading(args.reading, args.option)
     return {
         "package": "peninsula",
         "version": __version__,
