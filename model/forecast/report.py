@@ -163,6 +163,8 @@ def dimension_text(dim: dict[str, Any]) -> list[str]:
 
 def _move_text(move: dict[str, Any], fmt: str) -> str:
     said = PHRASES[move["kind"]].format(m=move["actor"], o=move["toward"])
+    if f"{move['from']:{fmt}}" == f"{move['to']:{fmt}}":  # a step below the shown precision: show it
+        fmt = f".{int(fmt[1:-1]) + 3}f"
     return f"{said} ({move['from']:{fmt}} -> {move['to']:{fmt}})"
 
 
