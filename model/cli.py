@@ -118,6 +118,30 @@ def build_parser() -> argparse.ArgumentParser:
 
     report = commands.add_parser("report", help="write one self-contained HTML report of a sweep")
     report.add_argument("folder", type=Path, help="a sweep output folder")
+
+    forecast = commands.add_parser(
+        "forecast",
+        help="Bueno de Mesquita's expected-utility forecast of the actors, issue by issue (docs/FORECAST.md)",
+    )
+    forecast.add_argument("scenario", nargs="?", default=None, help=f"a scenario (default: {DEFAULT_SCENARIO})")
+    forecast.add_argument("--table", type=Path, default=None, help="forecast an actor table (CSV/TSV) instead")
+    forecast.add_argument("--issue", default=None, help="one issue dimension only (default: all seven)")
+    forecast.add_argument("--rounds", type=_bounded_int(1, 1000), default=10, help="most rounds (default: 10)")
+    forecast.add_argument("--reading", default="best", help="best (follows Scholz Table 2) or paper-literal")
+    forecast.add_argument(
+        "--option", action="append", default=[], metavar="KEY=VALUE", help="change one option of the reading"
+    )
+    forecast.add_argument(
+        "--compare",
+        nargs="?",
+        const=1000,
+        default=None,
+        type=_bounded_int(1, 1_000_000),
+        metavar="N",
+        help="also show where the agent model's deals land over N seeded runs (default N: 1000)",
+    )
+    forecast.add_argument("--out", type=Path, default=None, help="folder for forecast.json, rounds.csv, positions.csv")
+    forecast.add_argument("--format", choices=("text", "json"), default="text", help="how to print the result")
     return parser
 
 
@@ -133,6 +157,7 @@ def main(argv: list[str] | None = None) -> int:
         "sweep": cmd_sweep,
         "analyze": cmd_analyze,
         "report": cmd_report,
+        "forecast": cmd_forecast,
     }[args.command]
     try:
         return handler(args)
@@ -231,6 +256,12 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     print(f"Wrote {write_report(args.folder)}")
     return 0
+
+
+def cmd_forecast(args: argparse.Namespace) -> int:
+    from model.forecast.report import forecast_command
+
+    return forecast_command(args)
 
 
 if __name__ == "__main__":
