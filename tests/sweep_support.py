@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import select
 import subprocess
 import sys
 from pathlib import Path
@@ -12,7 +14,7 @@ SMALL = """
 [experiment]
 name = "small"
 question = "Does the small test sweep give the same rows everywhere?"
-scenario = "baseline-2019"
+scenario = "{scenario}"
 root_seed = 11
 replications = {reps}
 chunk_runs = {chunk}
@@ -47,13 +49,69 @@ values = ["default", "hardliner"]
 """
 
 
-def small_experiment(folder: Path, reps: int = 3, chunk: int = 7, levels: int = 2, name: str = "small.toml") -> Path:
-    """A grid of 2 x levels^2 x 2 points (one structural parameter, so several batches per chunk)."""
+SHORT = """
+[scenario]
+extends = "baseline-2019"
+name = "short"
+question = "The baseline, cut short so that interruption tests run quickly."
+months = {months}
+"""
+
+
+def small_experiment(
+    folder: Path, reps: int = 3, chunk: int = 7, levels: int = 2, name: str = "small.toml", months: int | None = None
+) -> Path:
+    """A grid of 2 x levels^2 x 2 points (one structural parameter, so several batches per chunk).
+
+    With ``months``, the base scenario is baseline-2019 cut to that many months (``short.toml`` beside it).
+    """
+    scenario = "baseline-2019"
+    if months is not None:
+        (folder / "short.toml").write_text(SHORT.format(months=months), encoding="utf-8")
+        scenario = "short.toml"
     path = folder / name
-    path.write_text(SMALL.format(reps=reps, chunk=chunk, levels=levels), encoding="utf-8")
+    path.write_text(SMALL.format(reps=reps, chunk=chunk, levels=levels, scenario=scenario), encoding="utf-8")
     return path
 
 
 def cli(*args: str | Path, timeout: float = 300) -> subprocess.CompletedProcess:
     """Run the installed ``peninsula`` command."""
     return subprocess.run([str(PENINSULA), *map(str, args)], capture_output=True, text=True, timeout=timeout)
+
+
+PAUSE_HOOK = "PENINSULA_TEST_PAUSE_AFTER_CHUNKS"
+PAUSED = b"peninsula-test: paused after"
+GUARD_SECONDS = 300
+"""Only a guard against a hung test: every wait below ends on an event (a line, an exit), not on a clock."""
+
+
+def start_paused(*args: str | Path, after: int, env: dict[str, str] | None = None) -> subprocess.Popen:
+    """Start ``peninsula ARGS`` and return once it has written exactly ``after`` chunks and stopped there.
+
+    The sweep blocks in its test hook (``PENINSULA_TEST_PAUSE_AFTER_CHUNKS``) until a line arrives on its
+    stdin (see :func:`go_on`) or a signal ends it. What it printed to stderr so far is kept in ``proc.early``.
+    """
+    proc = subprocess.Popen(
+        [str(PENINSULA), *map(str, args)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, **(env or {}), PAUSE_HOOK: str(after)},
+    )
+    seen = b""
+    while PAUSED not in seen:
+        ready, _, _ = select.select([proc.stderr], [], [], GUARD_SECONDS)
+        data = os.read(proc.stderr.fileno(), 65536) if ready else b""
+        if not data:
+            proc.kill()
+            proc.wait()
+            raise AssertionError(f"the sweep ended or hung before its pause: {seen.decode(errors='replace')}")
+        seen += data
+    proc.early = seen.decode(errors="replace")
+    return proc
+
+
+def finish(proc: subprocess.Popen, go_on: bool = False) -> tuple[int, str, str]:
+    """Wait for a paused (or signalled) sweep to end; with ``go_on``, first let it continue."""
+    out, err = proc.communicate(b"\n" if go_on else None, timeout=GUARD_SECONDS)
+    return proc.returncode, out.decode(errors="replace"), proc.early + err.decode(errors="replace")

@@ -33,6 +33,10 @@ CONNECT_SECONDS = 10
 POOL_RESTARTS = 3
 """How often a process pool whose worker died is rebuilt before the sweep gives up (finished chunks are kept)."""
 
+PAUSE_HOOK = "PENINSULA_TEST_PAUSE_AFTER_CHUNKS"
+"""Test hook: with this set to k, the sweep says so on stderr once its k-th chunk is on disk, then waits for
+a line on stdin. Tests interrupt a sweep at an exact point with it, never after a sleep."""
+
 
 @dataclass(frozen=True)
 class SweepResult:
@@ -135,13 +139,17 @@ def sweep(
     backend, results = _backend(tasks, workers, scheduler, client)
     bar = Progress(total, completed, enabled=progress)
     started = time.perf_counter()
+    written = 0
     try:
+        pause_for_tests(written)
         for index, size, columns in results:
             store.write_chunk(out, index, columns)
             done.add(index)
             completed += size
+            written += 1
             _update(out, manifest, completed, len(done), "running")
             bar.update(size)
+            pause_for_tests(written)
     except BaseException:
         _update(out, manifest, completed, len(done), "interrupted")
         raise
@@ -153,6 +161,15 @@ def sweep(
     _update(out, manifest, completed, len(done), "complete")
     ran = sum(stop - start for _, start, stop in pending)
     return SweepResult(out, total, ran, time.perf_counter() - started, backend)
+
+
+def pause_for_tests(written: int) -> None:
+    """The test hook (see :data:`PAUSE_HOOK`): block at exactly ``written`` chunks until told to go on."""
+    wanted = os.environ.get(PAUSE_HOOK)
+    if wanted is None or wanted.strip() != str(written):
+        return
+    print(f"peninsula-test: paused after {written} chunks", file=sys.stderr, flush=True)
+    sys.stdin.readline()
 
 
 def _update(out: Path, manifest: dict[str, Any], completed: int, chunks: int, status: str) -> None:
