@@ -13,3 +13,16 @@ class InputError(Exception):
         where = f"{file}: {key}" if key else file
         shown = "" if value is None else f" = {value!r}"
         super().__init__(f"{where}{shown}: {problem}")
+
+
+class OutputError(Exception):
+    """An output folder cannot be written (disk full, no permission): the CLI names it, exits 1, no traceback.
+
+    Not bad input (exit 2): the same command succeeds once space or permission is back, and a sweep
+    then resumes with every finished chunk kept.
+    """
+
+    def __init__(self, folder: str, action: str, err: OSError) -> None:
+        self.folder, self.err = folder, err
+        reason = err.strerror or str(err)
+        super().__init__(f"{folder}: cannot {action}: {reason} (errno {err.errno})")

@@ -18,9 +18,9 @@ from model.records import (
     write_json,
     write_table,
 )
-from model.runs import run_one, run_replications
+from model.runs import replication_batches, run_one
 from model.scenario import Scenario
-from model.summary import summarize, summary_text
+from model.summary import Tally, summary_text
 
 
 def report_one(spec: Scenario, path: Path, args: argparse.Namespace) -> int:
@@ -51,14 +51,21 @@ def report_one(spec: Scenario, path: Path, args: argparse.Namespace) -> int:
 
 
 def report_replications(spec: Scenario, path: Path, args: argparse.Namespace) -> int:
+    """Summarise the replications batch by batch; with ``--out``, stream every row and month to disk."""
     import pandas as pd
 
     out_dir = prepare_out_dir(args.out) if args.out else None
     months_table = TableWriter(out_dir / "months", args.table) if out_dir else None
-    result = run_replications(
+    runs_table = TableWriter(out_dir / "runs", args.table) if out_dir else None
+    tally = Tally()
+    batches = replication_batches(
         spec, args.seed, args.replications, args.months, monthly=months_table.write if months_table else None
     )
-    summary = summarize(result)
+    for batch in batches:
+        tally.add(batch)
+        if runs_table is not None:
+            runs_table.write(pd.DataFrame(batch))
+    summary = tally.summary()
     record = {
         "manifest": manifest(
             spec,
@@ -76,12 +83,8 @@ def report_replications(spec: Scenario, path: Path, args: argparse.Namespace) ->
         print(f"{spec.scenario.name}: {spec.scenario.question}")
         print(f"root seed {args.seed}, {record['manifest']['months']} months from {spec.scenario.start}\n")
         print(summary_text(summary))
-    if out_dir and months_table:
-        written = [
-            months_table.close(),
-            write_table(pd.DataFrame(result), out_dir / "runs", args.table),
-            write_json(record, out_dir / "run.json"),
-        ]
+    if out_dir and months_table and runs_table:
+        written = [months_table.close(), runs_table.close(), write_json(record, out_dir / "run.json")]
         _announce(written, args.format)
     return 0
 

@@ -14,7 +14,7 @@ SMALL = """
 [experiment]
 name = "small"
 question = "Does the small test sweep give the same rows everywhere?"
-scenario = "{scenario}"
+scenario = "baseline-2019"
 root_seed = 11
 replications = {reps}
 chunk_runs = {chunk}
@@ -70,7 +70,8 @@ def small_experiment(
         (folder / "short.toml").write_text(SHORT.format(months=months), encoding="utf-8")
         scenario = "short.toml"
     path = folder / name
-    path.write_text(SMALL.format(reps=reps, chunk=chunk, levels=levels, scenario=scenario), encoding="utf-8")
+    text = SMALL.format(reps=reps, chunk=chunk, levels=levels).replace('"baseline-2019"', f'"{scenario}"', 1)
+    path.write_text(text, encoding="utf-8")
     return path
 
 
