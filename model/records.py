@@ -49,7 +49,11 @@ def git_state() -> tuple[str | None, bool | None]:
     project ``peninsula``: a virtual environment inside some other repository (or inside this one, with a
     copied package) gives no commit rather than the wrong one.
     """
-    package = Path(__file__).resolve().parent
+    return checkout_state(Path(__file__).resolve().parent)
+
+
+def checkout_state(package: Path) -> tuple[str | None, bool | None]:
+    """(commit, dirty) for a package folder, by the rule of :func:`git_state`."""
     top = _git(package, "rev-parse", "--show-toplevel")
     if top is None or Path(top).resolve() / "model" != package or not _is_this_project(Path(top)):
         return None, None

@@ -44,14 +44,15 @@ def validate_tree(
     scenario = _validate(tree, origins, default_file)
     _no_repeated_names(scenario, origins, default_file)
     base = {name: value for name, value in tree.items() if name != "events"}
+    months = scenario.scenario.months
     for i, event in enumerate(scenario.events):
         where = _origin(origins, "events", default_file)
-        if event.month > scenario.scenario.months:
+        if event.month > months:
             raise InputError(
                 where,
                 f"events[{i}].month",
-                f"after the scenario's last month ({scenario.scenario.months}): the event would never happen; "
-                f"allowed 1 to {scenario.scenario.months}",
+                f"after the scenario's last month ({months}, set by {_origin(origins, 'scenario.months', where)}): "
+                f"the event would never happen; allowed 1 to {months}",
                 event.month,
             )
         if event.set:

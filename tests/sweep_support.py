@@ -116,3 +116,36 @@ def finish(proc: subprocess.Popen, go_on: bool = False) -> tuple[int, str, str]:
     """Wait for a paused (or signalled) sweep to end; with ``go_on``, first let it continue."""
     out, err = proc.communicate(b"\n" if go_on else None, timeout=GUARD_SECONDS)
     return proc.returncode, out.decode(errors="replace"), proc.early + err.decode(errors="replace")
+
+
+def descendants(pid: int) -> list[int]:
+    """Every process below ``pid`` (pool workers, the resource tracker), from Linux's /proc."""
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            children = (task / "children").read_text().split()
+        except FileNotFoundError:
+            continue
+        for child in map(int, children):
+            found += [child, *descendants(child)]
+    return found
+
+
+def still_running(pids: list[int], guard: float = 60) -> list[int]:
+    """Of ``pids``, those still alive after each was given up to ``guard`` seconds to exit.
+
+    Waits on a pidfd (woken by the exit itself), not by polling a clock; the guard only bounds a failure.
+    """
+    alive = []
+    for pid in pids:
+        try:
+            fd = os.pidfd_open(pid)
+        except ProcessLookupError:
+            continue
+        try:
+            ready, _, _ = select.select([fd], [], [], guard)
+        finally:
+            os.close(fd)
+        if not ready:
+            alive.append(pid)
+    return alive

@@ -26,6 +26,7 @@ from model.outcomes import OUTCOME_FIELDS
 from model.params import locate
 from model.provenance import uncertainty_range
 from model.scenario import Scenario
+from model.validation import strict
 
 DESIGNS = ("grid", "latin_hypercube", "monte_carlo", "sobol", "morris")
 SALIB_DESIGNS = ("sobol", "morris")
@@ -161,7 +162,7 @@ def load_experiment(path: str | Path) -> Experiment:
     path = Path(path)
     raw = _read(path)
     try:
-        data = ExperimentFile.model_validate(raw)
+        data = strict(ExperimentFile, raw)  # strict: "2" is no number, "yes" no boolean
     except ValidationError as err:
         raise _input_error(str(path), err) from None
     scenario_path = _base_scenario(path, data.experiment.scenario)
@@ -258,6 +259,8 @@ def _check_design(file: str, data: ExperimentFile, params: tuple[Parameter, ...]
         raise InputError(
             file, "design.n", f"required for a {design.kind} design (points, base samples or trajectories)"
         )
+    if design.kind in SALIB_DESIGNS and design.n is not None and design.n < 2:
+        raise InputError(file, "design.n", f"a {design.kind} design needs n >= 2 (one sample has no spread)", design.n)
     if design.over is not None and design.kind != "monte_carlo":
         raise InputError(file, "design.over", "only a monte_carlo design samples over the actors' ranges", design.over)
     if not params and design.over is None:

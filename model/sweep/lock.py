@@ -33,12 +33,7 @@ class FolderLock:
         except BlockingIOError:
             holder = _read_pid(self.fd)
             os.close(self.fd)
-            who = f"process {holder}" if holder else "another process"
-            raise InputError(
-                str(out),
-                "--out",
-                f"another sweep ({who}) is running in this folder; wait for it to end, or give another --out folder",
-            ) from None
+            raise busy(out, holder) from None
         os.ftruncate(self.fd, 0)
         os.write(self.fd, f"{os.getpid()}\n".encode())
 
@@ -46,6 +41,22 @@ class FolderLock:
         if self.fd >= 0:
             os.close(self.fd)
             self.fd = -1
+
+
+def busy(out: Path, holder: int | None) -> InputError:
+    who = f"process {holder}" if holder else "another process"
+    problem = f"another sweep ({who}) is running in this folder; wait for it to end, or give another folder"
+    return InputError(str(out), "--out", problem)
+
+
+def refuse_if_held(out: Path) -> None:
+    """Stop at once, naming the holder, if a live sweep holds the folder (checked before anything else)."""
+    if is_held(out):
+        try:
+            holder = int((out / LOCK).read_text(encoding="ascii").strip())
+        except (OSError, ValueError):
+            holder = None
+        raise busy(out, holder)
 
 
 def is_held(out: Path) -> bool:

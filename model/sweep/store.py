@@ -32,7 +32,7 @@ from model.errors import InputError, OutputError
 from model.records import plain
 from model.sweep import journal
 from model.sweep.check import MANIFEST, RUNS, check_folder, checked_manifest, live_status
-from model.sweep.lock import LOCK, FolderLock
+from model.sweep.lock import LOCK, FolderLock, refuse_if_held
 
 QUARANTINE = "quarantine"
 
@@ -48,6 +48,7 @@ def prepare(out: Path, manifest: dict[str, Any], resume: bool, compare) -> tuple
     """
     if out.exists() and not out.is_dir():
         raise InputError(str(out), "--out", "is a file; give a folder (it is created if missing)")
+    refuse_if_held(out)
     if _has_content(out) and not resume:
         raise _not_empty(out)
     try:
