@@ -56,23 +56,42 @@ def resolve(ref: str | Path, relative_to: Path | None = None, root: Path | None 
     scenario, or a relative ``.toml`` path that stays under the file's folder (or under ``root``),
     symbolic links resolved. Never an absolute path, ``..`` out of the folder, or the current directory.
     """
+    try:
+        return _resolve(ref, relative_to, root)
+    except (OSError, ValueError) as err:  # NUL byte, a name too long for the file system
+        where = str(relative_to) if relative_to is not None else repr(str(ref))
+        reason = err.strerror if isinstance(err, OSError) and err.strerror else str(err)
+        raise InputError(where, "", f"not a usable file name ({reason})") from None
+
+
+def _resolve(ref: str | Path, relative_to: Path | None, root: Path | None) -> Path:
     if relative_to is None:
         path = Path(ref)
+        shipped = shipped_scenarios()
+        if not str(ref).strip():
+            raise InputError(
+                repr(str(ref)), "", f"no scenario named; give a file or a shipped scenario: {_names(shipped)}"
+            )
         if path.is_file():
             return path
-        shipped = shipped_scenarios()
         if str(ref) in shipped:
             return shipped[str(ref)]
-        raise InputError(str(ref), "", f"no such file or shipped scenario; shipped: {_names(shipped)}")
+        problem = "is a folder, not a scenario file" if path.is_dir() else "no such file or shipped scenario"
+        raise InputError(str(ref), "", f"{problem}; shipped: {_names(shipped)}")
     return _included(str(ref), Path(relative_to), root)
 
 
 def _included(ref: str, including: Path, root: Path | None) -> Path:
     folder = including.parent
-    base = Path(root or folder).resolve()
+    inside_root = root is not None and including.resolve().is_relative_to(Path(root).resolve())
+    base = Path(root if inside_root else folder).resolve()
     shipped = shipped_scenarios()
     allowed = f"a shipped scenario ({_names(shipped)}) or a .toml file under {base}"
+    if ref in shipped and not (folder / f"{ref}.toml").is_file():
+        return shipped[ref]
     path = Path(ref)
+    if not ref.strip() or path.name in ("", ".", ".."):
+        raise InputError(str(including), "", f"names no scenario file; name {allowed}")
     if path.is_absolute() or ref.startswith("~"):
         raise InputError(str(including), "", f"an absolute path is not allowed; name {allowed}")
     candidate = folder / (path if path.suffix == ".toml" else path.with_name(path.name + ".toml"))
@@ -85,8 +104,6 @@ def _included(ref: str, including: Path, root: Path | None) -> Path:
         )
     if candidate.is_file():
         return candidate
-    if ref in shipped:
-        return shipped[ref]
     raise InputError(str(including), "", f"no such file or shipped scenario; name {allowed}")
 
 
@@ -132,7 +149,7 @@ def load_scenario(
     for text in overrides:
         key, value = parse_override(text)
         set_dotted(tree, key, value, origin=OVERRIDE_ORIGIN)
-        origins[key] = OVERRIDE_ORIGIN
+        _claim(origins, key, value, OVERRIDE_ORIGIN)
     return validate_tree(tree, origins, default_file=str(path))
 
 
@@ -202,6 +219,10 @@ def read_toml(path: Path, what: str = "scenario") -> dict[str, Any]:
 def _read(path: Path) -> dict[str, Any]:
     """A scenario file's data: TOML with a ``[scenario]`` table, nested no deeper than :data:`MAX_DEPTH`."""
     data = read_toml(path)
+    if "scenario" in data and not isinstance(data["scenario"], dict):
+        raise InputError(
+            str(path), "scenario", "must be a table ([scenario]: name, question, start, months or extends), not a value"
+        )
     if not isinstance(data.get("scenario"), dict):
         raise InputError(
             str(path),
@@ -241,9 +262,17 @@ def _merge(tree: dict, data: dict, origins: dict[str, str], origin: str, prefix:
             _merge(tree[name], value, origins, origin, key + ".")
         else:
             tree[name] = copy.deepcopy(value)
-            for sub in _flat_keys({name: value}, prefix):
-                origins[sub] = origin
-            origins[key] = origin
+            _claim(origins, key, value, origin)
+
+
+def _claim(origins: dict[str, str], key: str, value: Any, origin: str) -> None:
+    """``origin`` set ``key`` (and everything below it, replacing what other files set there)."""
+    for stale in [k for k in origins if k.startswith(key + ".")]:
+        del origins[stale]
+    origins[key] = origin
+    if isinstance(value, dict):
+        for sub in _flat_keys(value, key + "."):
+            origins[sub] = origin
 
 
 def _flat_keys(tree: dict, prefix: str = "") -> list[str]:

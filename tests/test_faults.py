@@ -69,7 +69,7 @@ def resume_and_check(experiment: Path, out: Path, reference: pd.DataFrame, worke
 # ---------------------------------------------------------------- signals to the parent
 
 
-@pytest.mark.parametrize("after", [0, 1, 5])
+@pytest.mark.parametrize("after", [0, 1, pytest.param(5, marks=pytest.mark.slow)])
 def test_kill_9_of_the_parent_leaves_no_process_and_resume_completes(tmp_path, reference, after):
     experiment, out = experiment_in(tmp_path), tmp_path / "out"
     proc = start_paused("sweep", experiment, "--out", out, "--workers", "2", "--quiet", after=after)
@@ -88,7 +88,7 @@ def test_kill_9_of_the_parent_leaves_no_process_and_resume_completes(tmp_path, r
     resume_and_check(experiment, out, reference)
 
 
-@pytest.mark.parametrize("after", [1, 4])
+@pytest.mark.parametrize("after", [1, pytest.param(4, marks=pytest.mark.slow)])
 def test_sigterm_stops_like_ctrl_c_and_leaves_no_process(tmp_path, reference, after):
     experiment, out = experiment_in(tmp_path), tmp_path / "out"
     proc = start_paused("sweep", experiment, "--out", out, "--workers", "2", "--quiet", after=after)
