@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
@@ -71,6 +72,7 @@ def replication_batches(
             table["replication"] += start
             monthly(table)
         del model
+        gc.collect()  # a Mesa model holds reference cycles (model <-> agents): free each batch's before the next
         yield {"replication": np.arange(start, stop), "seed": seeds, **result}
 
 
