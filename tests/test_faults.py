@@ -56,21 +56,22 @@ def assert_every_run_once(out: Path, reference: pd.DataFrame) -> None:
     pd.testing.assert_frame_equal(rows, reference)
 
 
-def resume_and_check(experiment: Path, out: Path, reference: pd.DataFrame, workers: str = "2") -> str:
-    resumed = cli("sweep", experiment, "--out", out, "--resume", "--workers", workers, "--quiet")
-    assert resumed.returncode == 0, resumed.stderr
-    assert "Traceback" not in resumed.stderr
-    checked = cli("sweep", "--check", out)
-    assert checked.returncode == 0 and "sound" in checked.stdout, checked.stdout
+def resume_and_check(capsys, experiment: Path, out: Path, reference: pd.DataFrame, *quiet: str) -> str:
+    """Resume (a process pool of two, through ``main``), then the folder must be sound and hold every run once."""
+    code, _, stderr = run_main(capsys, "sweep", experiment, "--out", out, "--resume", "--workers", "2", *quiet)
+    assert code == 0, stderr
+    assert "Traceback" not in stderr
+    code, stdout, _ = run_main(capsys, "sweep", "--check", out)
+    assert code == 0 and "sound" in stdout, stdout
     assert_every_run_once(out, reference)
-    return resumed.stderr
+    return stderr
 
 
 # ---------------------------------------------------------------- signals to the parent
 
 
 @pytest.mark.parametrize("after", [0, 1, pytest.param(5, marks=pytest.mark.slow)])
-def test_kill_9_of_the_parent_leaves_no_process_and_resume_completes(tmp_path, reference, after):
+def test_kill_9_of_the_parent_leaves_no_process_and_resume_completes(tmp_path, reference, capsys, after):
     experiment, out = experiment_in(tmp_path), tmp_path / "out"
     proc = start_paused("sweep", experiment, "--out", out, "--workers", "2", "--quiet", after=after)
     family = descendants(proc.pid)
@@ -79,17 +80,18 @@ def test_kill_9_of_the_parent_leaves_no_process_and_resume_completes(tmp_path, r
     proc.wait()
     assert still_running(family) == [], "pool workers or resource tracker outlived the parent"
 
-    checked = cli("sweep", "--check", out)
-    assert checked.returncode == 1 and "sweep interrupted" in checked.stdout, checked.stdout
-    assert f"{after} of {CHUNKS} chunks verified" in checked.stdout
+    code, stdout, _ = run_main(capsys, "sweep", "--check", out)
+    assert code == 1 and "sweep interrupted" in stdout, stdout
+    assert f"{after} of {CHUNKS} chunks verified" in stdout
     if after:
-        analyzed = cli("analyze", out)
-        assert analyzed.returncode == 0 and "Sweep interrupted" in analyzed.stdout, analyzed.stderr
-    resume_and_check(experiment, out, reference)
+        code, stdout, stderr = run_main(capsys, "analyze", out)
+        assert code == 0 and "Sweep interrupted" in stdout, stderr
+    stderr = resume_and_check(capsys, experiment, out, reference)
+    assert f"resuming the interrupted sweep in {out}: {after} of {CHUNKS} chunks verified" in stderr
 
 
 @pytest.mark.parametrize("after", [1, pytest.param(4, marks=pytest.mark.slow)])
-def test_sigterm_stops_like_ctrl_c_and_leaves_no_process(tmp_path, reference, after):
+def test_sigterm_stops_like_ctrl_c_and_leaves_no_process(tmp_path, reference, capsys, after):
     experiment, out = experiment_in(tmp_path), tmp_path / "out"
     proc = start_paused("sweep", experiment, "--out", out, "--workers", "2", "--quiet", after=after)
     family = descendants(proc.pid)
@@ -100,7 +102,7 @@ def test_sigterm_stops_like_ctrl_c_and_leaves_no_process(tmp_path, reference, af
     assert still_running(family) == []
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["status"] == "interrupted" and manifest["completed"] == after * CHUNK
-    resume_and_check(experiment, out, reference)
+    resume_and_check(capsys, experiment, out, reference, "--quiet")
 
 
 def test_a_second_sweep_on_a_busy_folder_is_refused_naming_the_holder(tmp_path, reference):

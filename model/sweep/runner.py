@@ -153,7 +153,7 @@ def sweep(
     client = connect_dask(scheduler) if scheduler else None
     try:
         checked = check_dask_workers(client, (manifest["version"], manifest["code_fingerprint"])) if client else []
-        done, lock = store.prepare(out, manifest, resume, lambda old: changes(old, manifest))
+        done, lock = store.prepare(out, manifest, resume, lambda old: changes(old, manifest), quiet=progress is False)
     except BaseException:
         if client is not None:
             client.close()

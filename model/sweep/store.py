@@ -41,10 +41,13 @@ def chunk_path(out: Path, index: int) -> Path:
     return out / RUNS / f"chunk-{index:06d}.parquet"
 
 
-def prepare(out: Path, manifest: dict[str, Any], resume: bool, compare) -> tuple[set[int], FolderLock]:
+def prepare(
+    out: Path, manifest: dict[str, Any], resume: bool, compare, quiet: bool = False
+) -> tuple[set[int], FolderLock]:
     """Create or reopen the folder under its lock; return the verified finished chunks and the held lock.
 
     ``compare(old_manifest)`` lists what differs between the folder's sweep and this one (nothing: same).
+    What resume repairs is always said on stderr; ``quiet`` only drops the line saying what it found.
     """
     if out.exists() and not out.is_dir():
         raise InputError(str(out), "--out", "is a file; give a folder (it is created if missing)")
@@ -57,7 +60,7 @@ def prepare(out: Path, manifest: dict[str, Any], resume: bool, compare) -> tuple
         raise InputError(str(out), "--out", f"cannot create the folder: {err.strerror}") from None
     lock = FolderLock(out)
     try:
-        done = _reopen(out, manifest, resume, compare)
+        done = _reopen(out, manifest, resume, compare, quiet)
         write_manifest(out, manifest)
     except BaseException:
         lock.release()
@@ -65,7 +68,7 @@ def prepare(out: Path, manifest: dict[str, Any], resume: bool, compare) -> tuple
     return done, lock
 
 
-def _reopen(out: Path, manifest: dict[str, Any], resume: bool, compare) -> set[int]:
+def _reopen(out: Path, manifest: dict[str, Any], resume: bool, compare, quiet: bool) -> set[int]:
     """Under the lock: refuse a folder that holds another sweep; repair and list what a resumed one holds."""
     if not _has_content(out):
         _make(out / RUNS)
@@ -96,6 +99,10 @@ def _reopen(out: Path, manifest: dict[str, Any], resume: bool, compare) -> set[i
         _quarantine(out, name, "is not a chunk of this sweep")
     if report.journal_unreadable:
         print(f"sweep: ignored {report.journal_unreadable} unreadable line(s) of {journal.JOURNAL}", file=sys.stderr)
+    if not quiet:
+        was = "interrupted" if old.get("status") == "running" else old.get("status")  # we hold its lock: it is gone
+        found = f"{len(report.good)} of {report.chunks} chunks verified"
+        print(f"sweep: resuming the {was} sweep in {out}: {found}", file=sys.stderr, flush=True)
     return report.good
 
 
