@@ -45,8 +45,8 @@ def validate_tree(
     _no_repeated_names(scenario, origins, default_file)
     base = {name: value for name, value in tree.items() if name != "events"}
     months = scenario.scenario.months
+    where = _origin(origins, "events", default_file)
     for i, event in enumerate(scenario.events):
-        where = _origin(origins, "events", default_file)
         if event.month > months:
             raise InputError(
                 where,
@@ -77,7 +77,8 @@ def _check_event(base: dict[str, Any], changes: dict[str, Any], i: int, where: s
     except ValidationError as err:
         first = err.errors()[0]
         raise InputError(where, f"events[{i}].set.{_dotted(first['loc'])}", _explain(first), _shown(first)) from None
-    _no_repeated_names(checked, {}, where, prefix=f"events[{i}].set.")
+    for section in copied:  # only the sections this event touched can have gained a repeated name
+        _no_repeated_names(checked, {}, where, prefix=f"events[{i}].set.", only=section)
     for key in changes:
         if not changeable(key):
             raise InputError(
@@ -97,9 +98,11 @@ def _validate(tree: dict, origins: dict[str, str], default_file: str) -> Scenari
         raise InputError(_origin(origins, key, default_file), key, _explain(first), _shown(first)) from None
 
 
-def _no_repeated_names(model: BaseModel, origins: dict[str, str], default: str, prefix: str = "") -> None:
+def _no_repeated_names(
+    model: BaseModel, origins: dict[str, str], default: str, prefix: str = "", only: str | None = None
+) -> None:
     """A list of names (agenda entries, say) that names one twice is a mistake: say which and where."""
-    for name in type(model).model_fields:
+    for name in [only] if only else type(model).model_fields:
         value = getattr(model, name)
         key = f"{prefix}{name}"
         if isinstance(value, BaseModel):

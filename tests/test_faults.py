@@ -86,6 +86,8 @@ def test_kill_9_of_the_parent_leaves_no_process_and_resume_completes(tmp_path, r
     if after:
         code, stdout, stderr = run_main(capsys, "analyze", out)
         assert code == 0 and "Sweep interrupted" in stdout, stderr
+        code, _, stderr = run_main(capsys, "report", out)
+        assert code == 0 and "runs (interrupted)" in (out / "report.html").read_text(), stderr
     stderr = resume_and_check(capsys, experiment, out, reference)
     assert f"resuming the interrupted sweep in {out}: {after} of {CHUNKS} chunks verified" in stderr
 
