@@ -200,3 +200,14 @@ def test_validate_checks_each_event_against_the_tree_without_events(monkeypatch)
     assert len(validated) == 301, "one validation of the whole tree, then one per event"
     assert all("events" not in t or not t["events"] for t in validated[1:]), "an event's check holds no events"
     assert all(not (isinstance(c, dict) and "events" in c) for c in copied), "the tree with its events is never copied"
+
+
+def test_a_sweep_that_may_not_fit_is_warned_about_even_when_quiet(capsys, tmp_path, monkeypatch):
+    from collections import namedtuple
+
+    usage = namedtuple("usage", "total used free")
+    monkeypatch.setattr("model.sweep.runner.shutil.disk_usage", lambda path: usage(10**6, 10**6 - 100, 100))
+    experiment = tmp_path / "small.toml"
+    experiment.write_text(SMALL.format(reps=1, chunk=5, levels=2))
+    code, _, err = run_cli(capsys, "sweep", experiment, "--out", tmp_path / "out", "--workers", "1", "--quiet")
+    assert code == 0 and "warning: that may not fit; 100 bytes are free" in err, err

@@ -161,8 +161,7 @@ def sweep(
     try:
         bounds = chunk_bounds(total, chunk_runs)
         pending = [b for b in bounds if b[0] not in done]
-        if progress is not False:
-            announce(exp, design, out, sum(stop - start for _, start, stop in pending))
+        announce(exp, design, out, sum(stop - start for _, start, stop in pending), quiet=progress is False)
         tasks = (make_task(exp, design, i, start, stop) for i, start, stop in pending)
         if client is not None:
             backend, results = f"dask {scheduler}", run_dask(tasks, client, checked, task_timeout)
@@ -244,19 +243,20 @@ def worker_count(workers: int | None) -> int:
     return workers
 
 
-def announce(exp: Experiment, design: Design, out: Path, runs: int) -> None:
-    """Say how much disk the runs still to do will take, before they start (and warn if it is not there)."""
+def announce(exp: Experiment, design: Design, out: Path, runs: int, quiet: bool = False) -> None:
+    """Say how much disk the runs still to do will take, before they start; warn (even if quiet) if it is not there."""
     if runs == 0:
         return
     per_run = bytes_per_run(exp, design)
     need = per_run * runs
     free = shutil.disk_usage(out).free
-    print(
-        f"sweep: {runs:,} runs to do; at most about {_size(need)} of Parquet in {out} "
-        f"({per_run} bytes a run before compression; {_size(free)} free)",
-        file=sys.stderr,
-        flush=True,
-    )
+    if not quiet:
+        print(
+            f"sweep: {runs:,} runs to do; at most about {_size(need)} of Parquet in {out} "
+            f"({per_run} bytes a run before compression; {_size(free)} free)",
+            file=sys.stderr,
+            flush=True,
+        )
     if need > free:
         print(f"sweep: warning: that may not fit; {_size(free)} are free in {out}", file=sys.stderr, flush=True)
 
