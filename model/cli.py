@@ -155,6 +155,9 @@ def main(argv: list[str] | None = None) -> int:
     except OutputError as err:  # disk full, no permission: not bad input, nothing finished is lost
         print(f"peninsula: error: {err}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:  # Ctrl-C outside a sweep (a sweep says what it kept itself)
+        print("peninsula: interrupted", file=sys.stderr)
+        return 130
     except BrokenPipeError:  # the reader went away (e.g. `| head`): stop quietly
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0

@@ -61,6 +61,8 @@ def prepare(
     lock = FolderLock(out)
     try:
         done = _reopen(out, manifest, resume, compare, quiet)
+        size, runs = manifest["chunk_runs"], manifest["runs"]
+        manifest.update(completed=sum(min(size, runs - i * size) for i in done), completed_chunks=len(done))
         write_manifest(out, manifest)
     except BaseException:
         lock.release()
