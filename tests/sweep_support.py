@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import select
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -98,6 +99,7 @@ def start_paused(*args: str | Path, after: int, env: dict[str, str] | None = Non
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         env={**os.environ, **(env or {}), PAUSE_HOOK: str(after)},
+        preexec_fn=_default_sigint,
     )
     seen = b""
     while PAUSED not in seen:
@@ -110,6 +112,11 @@ def start_paused(*args: str | Path, after: int, env: dict[str, str] | None = Non
         seen += data
     proc.early = seen.decode(errors="replace")
     return proc
+
+
+def _default_sigint() -> None:
+    """Give the sweep Ctrl-C's default action: a test run in the background inherits SIGINT ignored."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def finish(proc: subprocess.Popen, go_on: bool = False) -> tuple[int, str, str]:
