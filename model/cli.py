@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from model import __version__
-from model.errors import InputError
+from model.errors import InputError, OutputError
 
 DEFAULT_SCENARIO = "baseline-2019"
 SEED_LIMIT = 2**64
@@ -84,6 +84,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     validate = commands.add_parser("validate", help="check scenario files without running them")
     validate.add_argument("files", nargs="+", type=Path)
+    for command in (run, validate):
+        command.add_argument(
+            "--scenario-root",
+            type=Path,
+            default=None,
+            metavar="DIR",
+            help="let `extends` reach any .toml file under DIR (default: only the including file's folder)",
+        )
 
     sources = commands.add_parser("sources", help="list every default number with its source")
     sources.add_argument("--format", choices=("markdown", "json"), default="markdown")
@@ -95,8 +103,10 @@ def build_parser() -> argparse.ArgumentParser:
     sweep = commands.add_parser(
         "sweep", help="run an experiment's design of seeded runs into a folder of Parquet chunks"
     )
-    sweep.add_argument("experiment", help="a shipped experiment's name (see `peninsula experiments`) or a TOML path")
-    sweep.add_argument("--out", type=Path, required=True, help="output folder (created; must be empty unless --resume)")
+    sweep.add_argument(
+        "experiment", nargs="?", help="a shipped experiment's name (see `peninsula experiments`) or a TOML path"
+    )
+    sweep.add_argument("--out", type=Path, help="output folder (created; must be empty unless --resume); required")
     sweep.add_argument(
         "--workers",
         type=_bounded_int(1, 4096),
@@ -110,6 +120,20 @@ def build_parser() -> argparse.ArgumentParser:
         "--resume", action="store_true", help="continue an interrupted sweep in --out: run only the missing chunks"
     )
     sweep.add_argument("--quiet", action="store_true", help="no progress bar or log lines")
+    sweep.add_argument(
+        "--check",
+        type=Path,
+        metavar="DIR",
+        help="run nothing: verify the sweep folder DIR (every chunk against its journal and design); exit 0 if sound",
+    )
+    sweep.add_argument(
+        "--task-timeout",
+        type=_bounded_int(1, 7 * 24 * 3600),
+        default=3600,
+        metavar="SECONDS",
+        help="fail the sweep if no chunk finishes for this long (default: %(default)s)",
+    )
+    sweep.set_defaults(parser=sweep)
 
     analyze = commands.add_parser(
         "analyze", help="outcome rates with 95%% intervals, sensitivity indices and plots of a sweep"
@@ -164,20 +188,35 @@ def main(argv: list[str] | None = None) -> int:
     except InputError as err:
         print(f"peninsula: error: {err}", file=sys.stderr)
         return 2
+    except OutputError as err:  # disk full, no permission: not bad input, nothing finished is lost
+        print(f"peninsula: error: {err}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:  # Ctrl-C outside a sweep (a sweep says what it kept itself)
+        print("peninsula: interrupted", file=sys.stderr)
+        return 130
     except BrokenPipeError:  # the reader went away (e.g. `| head`): stop quietly
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    """Check every file and report each bad one (exit 2 if any is bad)."""
     from model.loader import load_scenario
 
+    bad = 0
     for path in args.files:
-        if not path.is_file():
-            raise InputError(str(path), "", "no such file")
-        spec = load_scenario(path)
+        try:
+            if not path.is_file():
+                raise InputError(str(path), "", "is a folder; give scenario files" if path.is_dir() else "no such file")
+            spec = load_scenario(path, root=args.scenario_root)
+        except InputError as err:
+            print(f"peninsula: error: {err}", file=sys.stderr)
+            bad += 1
+            continue
         print(f"ok  {path}: {spec.scenario.name} ({spec.scenario.months} months from {spec.scenario.start})")
-    return 0
+    if bad and len(args.files) > 1:
+        print(f"peninsula: {bad} of {len(args.files)} files are not valid scenarios", file=sys.stderr)
+    return 2 if bad else 0
 
 
 def cmd_sources(args: argparse.Namespace) -> int:
@@ -219,29 +258,56 @@ def cmd_run(args: argparse.Namespace) -> int:
     from model.run_report import report_one, report_replications
 
     path = resolve(args.scenario)
-    spec = load_scenario(path, args.overrides)
+    spec = load_scenario(path, args.overrides, root=args.scenario_root)
     if args.replications == 1:
         return report_one(spec, path, args)
     return report_replications(spec, path, args)
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
-    from model.sweep.runner import sweep
+    from model.sweep.backends import SweepFailed
+    from model.sweep.runner import Terminated, sigterm_as_interrupt, sweep
 
-    try:
-        done = sweep(
-            args.experiment, args.out, args.workers, args.scheduler, args.resume, False if args.quiet else None
+    if args.check is not None:
+        return check_sweep(args.check)
+    if args.experiment is None or args.out is None:
+        args.parser.error(
+            "give an EXPERIMENT (a name or a file) and --out FOLDER (or --check FOLDER to verify a sweep folder)"
         )
-    except KeyboardInterrupt:
-        print(f"peninsula: interrupted; finished chunks are kept in {args.out}; rerun with --resume", file=sys.stderr)
-        return 130
-    except RuntimeError as err:  # workers died repeatedly: finished chunks are kept
+    try:
+        with sigterm_as_interrupt():
+            done = sweep(
+                args.experiment,
+                args.out,
+                args.workers,
+                args.scheduler,
+                args.resume,
+                False if args.quiet else None,
+                task_timeout=args.task_timeout,
+            )
+    except KeyboardInterrupt as err:
+        what, code = ("terminated", 143) if isinstance(err, Terminated) else ("interrupted", 130)
+        print(f"peninsula: {what}; finished chunks are kept in {args.out}; rerun with --resume", file=sys.stderr)
+        return code
+    except SweepFailed as err:  # no progress, workers died repeatedly, wrong code on a worker: chunks are kept
         print(f"peninsula: error: {err}", file=sys.stderr)
         return 1
     print(
         f"{done.ran} of {done.runs} runs in {done.seconds:.1f} s ({done.rate:.0f} runs/s, {done.backend}) -> {done.out}"
     )
     return 0
+
+
+def check_sweep(folder: Path) -> int:
+    """``sweep --check DIR``: the folder's integrity report; exit 0 if sound, 1 if not."""
+    from model.sweep.check import check_folder
+    from model.sweep.store import read_manifest
+
+    if not folder.is_dir():
+        raise InputError(str(folder), "--check", "not a folder; give a sweep output folder")
+    report = check_folder(folder, read_manifest(folder))
+    print(report.text())
+    return 0 if report.sound else 1
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:

@@ -20,9 +20,9 @@ from model.records import (
     write_json,
     write_table,
 )
-from model.runs import run_one, run_replications
+from model.runs import replication_batches, run_one
 from model.scenario import Scenario
-from model.summary import summarize, summary_text
+from model.summary import Tally, summary_text
 from model.sweep.progress import Progress
 
 FAN_MAX = 5_000
@@ -66,25 +66,32 @@ def report_one(spec: Scenario, path: Path, args: argparse.Namespace) -> int:
 
 
 def report_replications(spec: Scenario, path: Path, args: argparse.Namespace) -> int:
+    """Summarise the replications batch by batch; with ``--out``, stream every row and month to disk."""
     plot = _plot_path(args.plot)
     out_dir = prepare_out_dir(args.out) if args.out else None
     months_table = TableWriter(out_dir / "months", args.table) if out_dir else None
+    runs_table = TableWriter(out_dir / "runs", args.table, "runs") if out_dir else None
     fan = FanData() if plot else None
     sinks = [sink.write for sink in (months_table, fan) if sink is not None]
+    tally = Tally()
     bar = Progress(args.replications, label="run", log=False)
     bar.begin(0)
     try:
-        result = run_replications(
+        batches = replication_batches(
             spec,
             args.seed,
             args.replications,
             args.months,
             monthly=(lambda table: [write(table) for write in sinks]) if sinks else None,
-            progress=bar.update,
         )
+        for batch in batches:
+            tally.add(batch)
+            if runs_table is not None:
+                runs_table.write(batch)
+            bar.update(len(batch["seed"]))
     finally:
         bar.close()
-    summary = summarize(result)
+    summary = tally.summary()
     record = {
         "manifest": manifest(
             spec,
@@ -105,12 +112,8 @@ def report_replications(spec: Scenario, path: Path, args: argparse.Namespace) ->
     written = []
     if fan is not None and plot is not None:
         written.append(fan.save(spec, args, plot))
-    if out_dir and months_table:
-        written += [
-            months_table.close(),
-            write_table(result, out_dir / "runs", args.table, "runs"),
-            write_json(record, out_dir / "run.json"),
-        ]
+    if out_dir and months_table and runs_table:
+        written += [months_table.close(), runs_table.close(), write_json(record, out_dir / "run.json")]
     _announce(written, args.format)
     return 0
 

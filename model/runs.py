@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import gc
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -43,37 +44,48 @@ def run_batch(
     return outcomes(_advance(spec, seeds, months, params, collect=False))
 
 
+def replication_batches(
+    spec: Scenario,
+    root_seed: int,
+    n: int,
+    months: int | None = None,
+    monthly: Callable[[pd.DataFrame], None] | None = None,
+) -> Iterator[dict[str, np.ndarray]]:
+    """Outcomes of ``n`` replications, one batch of :data:`BATCH` at a time, with ``replication`` and ``seed``.
+
+    Nothing is kept between batches, so a caller that reduces each batch (see
+    :class:`model.summary.Tally`) or writes it to disk runs any ``n`` in flat memory.
+    With ``monthly``, each batch also hands over its monthly table (replications numbered across batches).
+    """
+    from model.outcomes import outcomes
+    from model.records import monthly_table
+
+    for start in range(0, n, BATCH):
+        stop = min(start + BATCH, n)
+        seeds = derive_seeds(
+            root_seed, np.zeros(stop - start, dtype=np.uint64), np.arange(start, stop, dtype=np.uint64)
+        )
+        model = _advance(spec, seeds, months, None, collect=monthly is not None)
+        result = outcomes(model)
+        if monthly is not None:
+            table = monthly_table(model)
+            table["replication"] += start
+            monthly(table)
+        del model
+        gc.collect()  # a Mesa model holds reference cycles (model <-> agents): free each batch's before the next
+        yield {"replication": np.arange(start, stop), "seed": seeds, **result}
+
+
 def run_replications(
     spec: Scenario,
     root_seed: int,
     n: int,
     months: int | None = None,
     monthly: Callable[[pd.DataFrame], None] | None = None,
-    progress: Callable[[int], None] | None = None,
 ) -> dict[str, np.ndarray]:
-    """Outcomes of ``n`` replications, with a ``seed`` column, in batches of :data:`BATCH`.
-
-    With ``monthly``, each batch also records its monthly table and hands it
-    over (replications numbered across batches), so a caller can stream it to
-    disk without holding every month of every replication. ``progress`` is told
-    how many replications each batch finished.
-    """
-    from model.outcomes import outcomes
-    from model.records import monthly_table
-
-    seeds = replication_seeds(root_seed, n)
-    parts = []
-    for start in range(0, n, BATCH):
-        model = _advance(spec, seeds[start : start + BATCH], months, None, collect=monthly is not None)
-        parts.append(outcomes(model))
-        if monthly is not None:
-            table = monthly_table(model)
-            table["replication"] += start
-            monthly(table)
-        if progress is not None:
-            progress(len(seeds[start : start + BATCH]))
-    merged = {key: np.concatenate([p[key] for p in parts]) for key in parts[0]}
-    return {"replication": np.arange(n), "seed": seeds, **merged}
+    """Outcomes of ``n`` replications, with a ``seed`` column, all in memory (see :func:`replication_batches`)."""
+    parts = list(replication_batches(spec, root_seed, n, months, monthly))
+    return {key: np.concatenate([p[key] for p in parts]) for key in parts[0]}
 
 
 def _advance(spec: Scenario, seeds: np.ndarray, months: int | None, params: dict | None, collect: bool):

@@ -6,6 +6,8 @@ from typing import Any
 
 import numpy as np
 
+from model.tally import Counts, Distribution
+
 Z95 = 1.959963984540054
 
 
@@ -23,39 +25,57 @@ def wilson(successes: int, n: int, z: float = Z95) -> tuple[float, float]:
     return (float(centre - half), float(centre + half))
 
 
-def _shares(values: np.ndarray) -> dict[str, float]:
-    names, counts = np.unique(values, return_counts=True)
-    order = np.argsort(-counts, kind="stable")
-    return {str(names[i]): float(counts[i] / len(values)) for i in order}
-
-
-def _quantiles(values: np.ndarray) -> dict[str, float] | None:
-    values = values[np.isfinite(values)]
-    if len(values) == 0:
+def _quantiles(dist: Distribution) -> dict[str, float] | None:
+    if dist.n == 0:
         return None
-    q = np.quantile(values, [0.1, 0.5, 0.9])
-    return {"mean": float(values.mean()), "p10": float(q[0]), "median": float(q[1]), "p90": float(q[2])}
+    p10, median, p90 = dist.quantiles([0.1, 0.5, 0.9])
+    return {"mean": dist.mean(), "p10": p10, "median": median, "p90": p90}
+
+
+class Tally:
+    """The outcome distribution, built batch by batch: memory stays flat in the number of replications.
+
+    Labels are counted; integer outcomes keep exact counts per value; continuous ones as described in
+    :mod:`model.tally` (exact up to 65,536 distinct values, then a fine histogram).
+    """
+
+    CONTINUOUS = ("month_agreed", "tests", "tension_mean", "income_end", "capability_end")
+
+    def __init__(self) -> None:
+        self.n = self.deals = 0
+        self.classes, self.packages, self.nearest = Counts(), Counts(), Counts()
+        self.dists = {name: Distribution() for name in (*self.CONTINUOUS, "months_held_of_deals")}
+
+    def add(self, out: dict[str, np.ndarray]) -> Tally:
+        signed = np.asarray(out["deal_reached"]).astype(bool)
+        self.n += len(signed)
+        self.deals += int(signed.sum())
+        self.classes.add(out["outcome_class"])
+        if signed.any():
+            self.packages.add(np.asarray(out["package"])[signed])
+            self.nearest.add(np.asarray(out["nearest_package"])[signed])
+        for name in self.CONTINUOUS:
+            self.dists[name].add(out[name])
+        self.dists["months_held_of_deals"].add(np.asarray(out["months_held"])[signed])
+        return self
+
+    def summary(self) -> dict[str, Any]:
+        n, deals = self.n, self.deals
+        return {
+            "replications": n,
+            "deal_probability": deals / n,
+            "deal_probability_95ci": wilson(deals, n),
+            "outcome_classes": self.classes.shares(),
+            "packages_of_deals": self.packages.shares() if deals else {},
+            "nearest_packages_of_deals": self.nearest.shares() if deals else {},
+            **{name: _quantiles(self.dists[name]) for name in ("month_agreed", "months_held_of_deals", "tests")},
+            **{name: _quantiles(self.dists[name]) for name in ("tension_mean", "income_end", "capability_end")},
+        }
 
 
 def summarize(out: dict[str, np.ndarray]) -> dict[str, Any]:
     """The distribution of outcomes over replications."""
-    n = len(out["deal_reached"])
-    deals = int(out["deal_reached"].sum())
-    signed = out["deal_reached"].astype(bool)
-    return {
-        "replications": n,
-        "deal_probability": deals / n,
-        "deal_probability_95ci": wilson(deals, n),
-        "outcome_classes": _shares(out["outcome_class"]),
-        "packages_of_deals": _shares(out["package"][signed]) if deals else {},
-        "nearest_packages_of_deals": _shares(out["nearest_package"][signed]) if deals else {},
-        "month_agreed": _quantiles(out["month_agreed"]),
-        "months_held_of_deals": _quantiles(out["months_held"][signed].astype(float)),
-        "tests": _quantiles(out["tests"].astype(float)),
-        "tension_mean": _quantiles(out["tension_mean"]),
-        "income_end": _quantiles(out["income_end"]),
-        "capability_end": _quantiles(out["capability_end"]),
-    }
+    return Tally().add(out).summary()
 
 
 def summary_text(summary: dict[str, Any]) -> str:

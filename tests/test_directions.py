@@ -40,12 +40,19 @@ def unit_arrays(shape) -> st.SearchStrategy[np.ndarray]:
     relief=unit_floats(0, 1),
 )
 def test_tighter_enforcement_never_raises_income(enforcement, tightening, shares, rest, relief):
+    """Never up; and down by clearly more than rounding wherever the theory says by how much.
+
+    The drop is (1 - relief) * sum(share * tightening) / total; a strict drop is
+    asserted only where that is well above float noise (near relief = 1 both
+    incomes round to the same number, and that is no sign flip).
+    """
     tighter = enforcement + tightening * (1 - enforcement)
     args = (np.array([rest]), np.array([relief]))
     loose, tight = economy.income(enforcement, shares, *args)[0], economy.income(tighter, shares, *args)[0]
     assert tight <= loose + 1e-12
-    if relief < 1 and (shares * (tighter - enforcement)).sum() > 1e-9:
-        assert tight < loose
+    expected = (1 - relief) * (shares * (tighter - enforcement)).sum() / max(shares.sum() + rest, 1e-300)
+    if shares.sum() + rest > 0 and expected > 1e-9:
+        assert loose - tight > expected / 2
 
 
 @given(enforcement=unit_arrays((1, 2, 4)), shares=unit_arrays((1, 2, 4)), low=unit_floats(), high=unit_floats())

@@ -115,8 +115,10 @@ def cli_runs(tmp_path_factory):
 def _as_format_1(folder):
     """Rewrite a format-2 sweep folder as an older peninsula wrote it: NaN, "none" and 0, no format_version."""
     manifest = json.loads((folder / "manifest.json").read_text())
-    del manifest["format_version"]
+    for key in ("format_version", "code_fingerprint", "git_dirty"):
+        del manifest[key]
     (folder / "manifest.json").write_text(json.dumps(manifest))
+    (folder / "journal.jsonl").unlink()  # an older peninsula kept no journal of checksums
     for path in (folder / "runs").glob("*.parquet"):
         frame = pd.read_parquet(path)
         for name in ("package", "nearest_package", "signing_format"):
@@ -157,4 +159,4 @@ def test_resume_refuses_a_folder_of_another_output_format(tmp_path):
     (out / "manifest.json").write_text(json.dumps(manifest))
     done = cli("sweep", path, "--out", out, "--resume", "--workers", "1")
     assert done.returncode == 2 and "Traceback" not in done.stderr
-    assert "format_version" in done.stderr and "another output format" in done.stderr
+    assert "output format 1 -> 2" in done.stderr and "mix" in done.stderr

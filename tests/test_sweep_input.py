@@ -59,13 +59,13 @@ def test_output_folder_that_is_a_file(tmp_path):
     assert str(target) in done.stderr and "is a file" in done.stderr
 
 
-def test_resume_from_a_different_experiment_file_is_refused(tmp_path):
+def test_resume_with_other_inputs_is_refused_naming_the_change(tmp_path):
     first = small_experiment(tmp_path, reps=1, name="first.toml")
     assert cli("sweep", first, "--out", tmp_path / "out", "--workers", "1").returncode == 0
     other = small_experiment(tmp_path, reps=2, name="other.toml")
     done = cli("sweep", other, "--out", tmp_path / "out", "--resume", "--workers", "1")
     assert done.returncode == 2 and "Traceback" not in done.stderr
-    assert "different experiment file" in done.stderr and "manifest.json" in done.stderr
+    assert "replications 1 -> 2" in done.stderr and "manifest.json" in done.stderr and "mix" in done.stderr
 
 
 def test_analyze_a_folder_that_is_not_a_sweep(tmp_path):

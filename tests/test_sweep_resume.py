@@ -1,62 +1,62 @@
-"""Nothing is lost: a real sweep killed with SIGKILL mid-way, then resumed, equals an uninterrupted one."""
+"""Nothing is lost: a real sweep stopped at an exact chunk (SIGKILL, Ctrl-C, a dead worker), then resumed,
+equals an uninterrupted one.
+
+Each sweep is stopped by the test hook (``sweep_support.start_paused``) once exactly k chunks are on disk,
+so what is kept is known in advance and no test waits on a clock.
+"""
 
 from __future__ import annotations
 
 import json
 import os
 import signal
-import subprocess
-import time
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from sweep_support import PENINSULA, cli, small_experiment
+from sweep_support import cli, finish, small_experiment, start_paused
 
 from model.sweep.runner import sweep
 from model.sweep.store import read_runs
 
+RUNS, CHUNK, CHUNKS = 640, 40, 16  # 2 x 4 x 4 x 2 = 64 points x 10 replications
+
+
+def experiment_of(tmp_path: Path) -> Path:
+    return small_experiment(tmp_path, reps=10, chunk=CHUNK, levels=4, months=12)
+
 
 def assert_exactly_the_design(out: Path, experiment: Path, tmp_path: Path) -> None:
-    """Every run of the 7,200-run design once, and the same rows as an uninterrupted serial sweep."""
+    """Every run of the design once, and the same rows as an uninterrupted serial sweep."""
     rows = read_runs(out)
-    assert len(rows) == 7200
+    assert len(rows) == RUNS
     assert not rows.duplicated(["point", "replication"]).any()
     reference = tmp_path / "reference"
     sweep(experiment, reference, workers=1, progress=False)
     pd.testing.assert_frame_equal(rows, read_runs(reference))
+    assert not list((out / "runs").glob("*.tmp"))
 
 
-def start_then_wait_for_a_chunk(experiment: Path, out: Path, workers: int, **popen) -> subprocess.Popen:
-    """Start a real sweep and return once its first chunk is on disk."""
-    proc = subprocess.Popen(
-        [str(PENINSULA), "sweep", str(experiment), "--out", str(out), "--workers", str(workers), "--quiet"], **popen
-    )
-    deadline = time.monotonic() + 120
-    while not list((out / "runs").glob("chunk-*.parquet")) and time.monotonic() < deadline:
-        time.sleep(0.01)
-    return proc
+def chunks_on_disk(out: Path) -> int:
+    return len(list((out / "runs").glob("chunk-*.parquet")))
 
 
-@pytest.mark.slow
 def test_kill_9_then_resume_completes_exactly_the_design(tmp_path):
-    experiment = small_experiment(tmp_path, reps=50, chunk=100, levels=6)  # 144 points x 50 = 7,200 runs, 72 chunks
+    experiment = experiment_of(tmp_path)
     out = tmp_path / "killed"
-    proc = start_then_wait_for_a_chunk(experiment, out, workers=1)
+    proc = start_paused("sweep", experiment, "--out", out, "--workers", "1", "--quiet", after=3)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
-    kept = len(list((out / "runs").glob("chunk-*.parquet")))
-    assert 1 <= kept < 72, "the sweep should have been killed mid-way"
+    assert chunks_on_disk(out) == 3
 
     refused = cli("sweep", experiment, "--out", out, "--workers", "1")
     assert refused.returncode == 2 and "--resume" in refused.stderr
 
     resumed = cli("sweep", experiment, "--out", out, "--workers", "2", "--resume", "--quiet")
     assert resumed.returncode == 0, resumed.stderr
-    assert f"{7200 - kept * 100} of 7200 runs" in resumed.stdout
+    assert f"{RUNS - 3 * CHUNK} of {RUNS} runs" in resumed.stdout
 
     assert_exactly_the_design(out, experiment, tmp_path)
-    assert not list((out / "runs").glob("*.tmp"))
 
 
 def _pool_workers(pid: int) -> list[int]:
@@ -73,35 +73,32 @@ def _pool_workers(pid: int) -> list[int]:
     return workers
 
 
-@pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux /proc to find the pool's workers")
 def test_a_dead_worker_loses_no_run_and_duplicates_none(tmp_path):
-    experiment = small_experiment(tmp_path, reps=50, chunk=100, levels=6)  # 7,200 runs in 72 chunks
+    experiment = experiment_of(tmp_path)
     out = tmp_path / "worker-killed"
-    proc = start_then_wait_for_a_chunk(experiment, out, workers=2, stderr=subprocess.PIPE, text=True)
+    proc = start_paused("sweep", experiment, "--out", out, "--workers", "2", "--quiet", after=1)
     workers = _pool_workers(proc.pid)
     assert workers, "the sweep should be running a process pool"
     os.kill(workers[0], signal.SIGKILL)
-    _, stderr = proc.communicate(timeout=300)
-    assert proc.returncode == 0, stderr
-    assert "a worker process died" in stderr, "the kill should have hit the sweep mid-way"
+    code, _, stderr = finish(proc, go_on=True)
+    assert code == 0, stderr
+    assert "a worker process died" in stderr
 
     assert_exactly_the_design(out, experiment, tmp_path)
 
 
-@pytest.mark.slow
 def test_ctrl_c_keeps_finished_chunks_and_resume_completes(tmp_path):
-    experiment = small_experiment(tmp_path, reps=50, chunk=100, levels=6)
+    experiment = experiment_of(tmp_path)
     out = tmp_path / "interrupted"
-    proc = start_then_wait_for_a_chunk(experiment, out, workers=1, stderr=subprocess.PIPE, text=True)
+    proc = start_paused("sweep", experiment, "--out", out, "--workers", "1", "--quiet", after=2)
     proc.send_signal(signal.SIGINT)
-    _, stderr = proc.communicate(timeout=120)
-    assert proc.returncode == 130, stderr
+    code, _, stderr = finish(proc)
+    assert code == 130, stderr
     assert "Traceback" not in stderr and "--resume" in stderr
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["status"] == "interrupted"
-    kept = len(list((out / "runs").glob("chunk-*.parquet")))
-    assert manifest["completed"] == kept * 100 and 1 <= kept < 72
+    assert manifest["completed"] == 2 * CHUNK and chunks_on_disk(out) == 2
 
     resumed = cli("sweep", experiment, "--out", out, "--workers", "1", "--resume", "--quiet")
     assert resumed.returncode == 0, resumed.stderr

@@ -80,6 +80,7 @@ def _text(result: AnalysisResult, n_runs: int, cells: list[str]) -> str:
         f"{m['experiment']}: {m.get('question', '')}",
         f"{n_runs} of {m['runs']} runs ({m['design']['kind']} design, "
         f"{m['design']['points']} points x {m['replications']} replications)",
+        *([f"Sweep {m['status']}: rerun it with --resume to finish"] if m["status"] != "complete" else []),
         "",
         tables.cells_text(result.cells, cells),
     ]

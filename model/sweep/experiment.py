@@ -12,7 +12,6 @@ value and what is allowed.
 from __future__ import annotations
 
 import copy
-import tomllib
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -22,11 +21,12 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from model.columns import with_dependencies
 from model.errors import InputError
-from model.loader import load_scenario, resolve, set_dotted, validate_tree
+from model.loader import check_depth, load_scenario, read_toml, resolve, set_dotted, validate_tree
 from model.outcomes import OUTCOME_FIELDS
 from model.params import locate
 from model.provenance import uncertainty_range
 from model.scenario import Scenario
+from model.validation import strict
 
 DESIGNS = ("grid", "latin_hypercube", "monte_carlo", "sobol", "morris")
 SALIB_DESIGNS = ("sobol", "morris")
@@ -186,7 +186,7 @@ def load_experiment(ref: str | Path) -> Experiment:
     path = resolve_experiment(ref)
     raw = _read(path)
     try:
-        data = ExperimentFile.model_validate(raw)
+        data = strict(ExperimentFile, raw)  # strict: "2" is no number, "yes" no boolean
     except ValidationError as err:
         raise _input_error(str(path), err) from None
     scenario_path = _base_scenario(path, data.experiment.scenario)
@@ -204,12 +204,16 @@ def load_experiment(ref: str | Path) -> Experiment:
 
 
 def _read(path: Path) -> dict[str, Any]:
+    """The file's data; a file that is not an experiment (no [experiment] table) is refused unechoed."""
     if not path.is_file():
         raise InputError(str(path), "", "no such experiment file")
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
-        raise InputError(str(path), "", f"cannot read experiment file: {err}") from None
+    data = read_toml(path, "experiment")
+    if not isinstance(data.get("experiment"), dict):
+        raise InputError(
+            str(path), "", "not an experiment file: an experiment is a .toml file with an [experiment] table"
+        )
+    check_depth(data, str(path))
+    return data
 
 
 def _input_error(file: str, err: ValidationError) -> InputError:
@@ -223,6 +227,8 @@ def _input_error(file: str, err: ValidationError) -> InputError:
     problem = {"missing": "required but missing", "extra_forbidden": "unknown key"}.get(first["type"], first["msg"])
     if first["type"] == "union_tag_invalid":
         problem = "unknown parameter type; allowed: real, integer, categorical"
+    if first["type"] in ("model_type", "dict_type", "model_attributes_type"):
+        problem = "must be a table of keys, not a single value"
     if first["type"] == "extra_forbidden":
         problem = f"unknown key {loc[-1]!r}; allowed: {', '.join(_allowed(loc[:-1]))}"
     return InputError(file, ".".join(loc), problem[0].lower() + problem[1:], value)
@@ -283,6 +289,8 @@ def _check_design(file: str, data: ExperimentFile, params: tuple[Parameter, ...]
         raise InputError(
             file, "design.n", f"required for a {design.kind} design (points, base samples or trajectories)"
         )
+    if design.kind in SALIB_DESIGNS and design.n is not None and design.n < 2:
+        raise InputError(file, "design.n", f"a {design.kind} design needs n >= 2 (one sample has no spread)", design.n)
     if design.over is not None and design.kind != "monte_carlo":
         raise InputError(file, "design.over", "only a monte_carlo design samples over the actors' ranges", design.over)
     if not params and design.over is None:

@@ -4,35 +4,55 @@ What is run (the experiment, its design, each run's seed) is fixed in the
 parent before any worker starts, so every backend writes the same rows
 (EMA Workbench keeps the model apart from its evaluator the same way). The
 parent keeps at most a few chunks in flight and writes each one as it
-finishes, so memory is flat in the number of runs.
+finishes, so memory is flat in the number of runs. The output folder is locked
+for the sweep's life, a resume first verifies what the folder holds and refuses
+one that would mix other inputs (:mod:`model.sweep.store`, :mod:`model.sweep.inputs`).
 """
 
 from __future__ import annotations
 
 import math
 import os
+import shutil
+import signal
 import sys
+import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from model import __version__
+import numpy as np
+
 from model.columns import FORMAT_VERSION
-from model.errors import InputError
-from model.records import file_hash, git_commit
+from model.errors import InputError, OutputError
+from model.records import code_record, file_hash
 from model.sweep import store
-from model.sweep.design import Design, build_design, design_size, generator
-from model.sweep.execute import INDEX_COLUMNS, ChunkTask, make_task, run_chunk, warm_up
+from model.sweep.backends import SweepFailed, check_dask_workers, run_dask, run_pool, run_serial
+from model.sweep.design import Design, build_design, generator
+from model.sweep.execute import INDEX_COLUMNS, make_task
 from model.sweep.experiment import Experiment, load_experiment
+from model.sweep.inputs import changes, design_hash
 from model.sweep.progress import Progress
 
 CONNECT_SECONDS = 10
 """How long to wait for a Dask scheduler before telling the user it cannot be reached."""
 
-POOL_RESTARTS = 3
-"""How often a process pool whose worker died is rebuilt before the sweep gives up (finished chunks are kept)."""
+TASK_TIMEOUT = 3600.0
+"""Default of ``--task-timeout``: seconds without any chunk finishing after which the sweep fails."""
+
+WORKERS_PER_CORE = 4
+"""``--workers`` above this many per core is refused: the processes would only queue for the cores."""
+
+PAUSE_HOOK = "PENINSULA_TEST_PAUSE_AFTER_CHUNKS"
+"""Test hook: with this set to k, the sweep says so on stderr once its k-th chunk is on disk, then waits for
+a line on stdin. Tests interrupt a sweep at an exact point with it, never after a sleep."""
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where Ctrl-C would be, so a terminated sweep stops (and says so) like an interrupted one."""
 
 
 @dataclass(frozen=True)
@@ -66,13 +86,12 @@ def chunk_bounds(total: int, size: int) -> list[tuple[int, int, int]]:
 
 
 def manifest_for(exp: Experiment, design: Design, chunk_runs: int) -> dict[str, Any]:
-    """What reproduces the sweep: code version, file hashes, root seed, design, chunking, columns."""
+    """What reproduces the sweep: code, resolved inputs, file hashes, root seed, design, chunking, columns."""
     runs = design.size * exp.meta.replications
     return {
         "package": "peninsula",
-        "version": __version__,
+        **code_record(),
         "format_version": FORMAT_VERSION,
-        "git_commit": git_commit(),
         "experiment": exp.meta.name,
         "question": exp.meta.question,
         "months": exp.spec.scenario.months,
@@ -87,6 +106,7 @@ def manifest_for(exp: Experiment, design: Design, chunk_runs: int) -> dict[str, 
             "points": design.size,
             "options": exp.design.model_dump(),
             "parameters": [_parameter_record(p) for p in design.parameters],
+            "matrix_hash": design_hash(design),
         },
         "replications": exp.meta.replications,
         "runs": runs,
@@ -98,6 +118,7 @@ def manifest_for(exp: Experiment, design: Design, chunk_runs: int) -> dict[str, 
         "status": "running",
         "outcomes": list(exp.outcomes),
         "columns": [*INDEX_COLUMNS, *(p.name for p in design.parameters), *exp.outcomes],
+        "scenario_tree": exp.spec.to_tree(),
     }
 
 
@@ -121,57 +142,78 @@ def sweep(
     scheduler: str | None = None,
     resume: bool = False,
     progress: bool | None = None,
+    *,
+    task_timeout: float = TASK_TIMEOUT,
 ) -> SweepResult:
-    """Run every unfinished chunk of an experiment's design into ``out``; see the module docstring.
-
-    A process pool's workers start first and import the model while the parent builds the design.
-    """
+    """Run every unfinished chunk of an experiment's design into ``out``; see the module docstring."""
     exp = load_experiment(experiment)
-    n = workers or os.cpu_count() or 1
-    total = design_size(exp) * exp.meta.replications
+    design = build_design(exp)
+    total = design.size * exp.meta.replications
     chunk_runs = exp.meta.chunk_runs or default_chunk_runs(total)
-    bar = Progress(total, enabled=progress)
-    bar.status(_started(exp.meta.name, total, chunk_runs, scheduler or n))
-    pool = start_pool(n) if n > 1 and not scheduler else None
+    out = Path(out)
+    n = worker_count(workers) if not scheduler else 0
+    manifest = manifest_for(exp, design, chunk_runs)
+    client = connect_dask(scheduler) if scheduler else None
     try:
-        design = build_design(exp)
-        out = Path(out)
-        manifest = manifest_for(exp, design, chunk_runs)
-        client = connect_dask(scheduler) if scheduler else None
-        done = store.prepare(out, manifest, resume)
+        checked = check_dask_workers(client, (manifest["version"], manifest["code_fingerprint"])) if client else []
+        done, lock = store.prepare(out, manifest, resume, lambda old: changes(old, manifest), quiet=progress is False)
     except BaseException:
-        if pool is not None:
-            pool.shutdown(wait=False, cancel_futures=True)
+        if client is not None:
+            client.close()
         raise
-    bounds = chunk_bounds(total, chunk_runs)
-    pending = [b for b in bounds if b[0] not in done]
-    completed = total - sum(stop - start for _, start, stop in pending)
-    tasks = (make_task(exp, design, i, start, stop) for i, start, stop in pending)
-    backend, results = _backend(tasks, workers, scheduler, client, pool)
-    bar.begin(completed)
-    started = time.perf_counter()
     try:
-        for index, size, columns in results:
-            store.write_chunk(out, index, columns, {p.name: p.kind for p in design.parameters})
-            done.add(index)
-            completed += size
-            _update(out, manifest, completed, len(done), "running")
-            bar.update(size)
-    except BaseException:
-        _update(out, manifest, completed, len(done), "interrupted")
-        raise
+        bounds = chunk_bounds(total, chunk_runs)
+        pending = [b for b in bounds if b[0] not in done]
+        if progress is not False:
+            Progress(total, enabled=progress).status(_started(exp.meta.name, total, chunk_runs, scheduler or n))
+        announce(exp, design, out, sum(stop - start for _, start, stop in pending), quiet=progress is False)
+        tasks = (make_task(exp, design, i, start, stop) for i, start, stop in pending)
+        if client is not None:
+            backend, results = f"dask {scheduler}", run_dask(tasks, client, checked, task_timeout)
+        elif n == 1:
+            backend, results = "serial", run_serial(tasks)
+        else:
+            backend, results = f"process pool of {n}", run_pool(tasks, n, task_timeout)
+        started = time.perf_counter()
+        ran = _write_all(out, manifest, results, done, total, bounds, pending, progress, design.parameters)
     finally:
-        bar.close()
-    if len(done) < len(bounds):
-        _update(out, manifest, completed, len(done), "incomplete")
-        raise RuntimeError(f"{len(bounds) - len(done)} chunks did not finish; rerun with --resume to complete them")
-    _update(out, manifest, completed, len(done), "complete")
-    ran = sum(stop - start for _, start, stop in pending)
+        lock.release()
     return SweepResult(out, total, ran, time.perf_counter() - started, backend)
 
 
+def _write_all(out, manifest, results: Iterator, done: set[int], total, bounds, pending, progress, parameters) -> int:
+    """Write each finished chunk and keep the manifest current; mark how the sweep ended."""
+    completed = total - sum(stop - start for _, start, stop in pending)
+    bar = Progress(total, completed, enabled=progress)
+    written = 0
+    try:
+        pause_for_tests(written)
+        for index, size, columns in results:
+            store.write_chunk(out, index, columns, {p.name: p.kind for p in parameters})
+            done.add(index)
+            completed += size
+            written += 1
+            _update(out, manifest, completed, len(done), "running")
+            bar.update(size)
+            pause_for_tests(written)
+    except KeyboardInterrupt:
+        _final(out, manifest, completed, len(done), "interrupted")
+        raise
+    except BaseException:
+        _final(out, manifest, completed, len(done), "failed")
+        raise
+    finally:
+        results.close()  # stops a pool or cancels Dask futures now, not at garbage collection
+        bar.close()
+    if len(done) < len(bounds):
+        _final(out, manifest, completed, len(done), "incomplete")
+        raise SweepFailed(f"{len(bounds) - len(done)} chunks did not finish; rerun with --resume to complete them")
+    _update(out, manifest, completed, len(done), "complete")
+    return sum(stop - start for _, start, stop in pending)
+
+
 def _started(name: str, runs: int, chunk_runs: int, where: int | str) -> str:
-    """The status line: ``sensitivity: 16,384 runs in 16 chunks of up to 1,024 runs, 2 worker processes``."""
+    """The status line: ``sensitivity: 16,384 runs in 16 chunks of up to 1,024 runs, 2 processes; starting``."""
     chunks = math.ceil(runs / chunk_runs)
     on = f"Dask scheduler {where}" if isinstance(where, str) else "1 process" if where == 1 else f"{where} processes"
     return f"{name}: {runs:,} runs in {chunks:,} chunks of up to {chunk_runs:,} runs, {on}; starting"
@@ -182,67 +224,92 @@ def _update(out: Path, manifest: dict[str, Any], completed: int, chunks: int, st
     store.write_manifest(out, manifest)
 
 
-Results = Iterator[tuple[int, int, dict]]
+def _final(out: Path, manifest: dict[str, Any], completed: int, chunks: int, status: str) -> None:
+    """Record how the sweep ended, if the disk still allows (the journal already holds every finished chunk)."""
+    with suppress(OutputError):
+        _update(out, manifest, completed, chunks, status)
 
 
-def _backend(
-    tasks: Iterator[ChunkTask], workers: int | None, scheduler: str | None, client, pool=None
-) -> tuple[str, Results]:
-    """Pick the executor: a Dask cluster if an address is given, else serial for one worker, else a process pool."""
-    if scheduler:
-        return f"dask {scheduler}", run_dask(tasks, client)
-    n = workers or os.cpu_count() or 1
-    if n == 1:
-        return "serial", run_serial(tasks)
-    return f"process pool of {n}", run_pool(tasks, n, pool)
+def pause_for_tests(written: int) -> None:
+    """The test hook (see :data:`PAUSE_HOOK`): block at exactly ``written`` chunks until told to go on."""
+    wanted = os.environ.get(PAUSE_HOOK)
+    if wanted is None or wanted.strip() != str(written):
+        return
+    print(f"peninsula-test: paused after {written} chunks", file=sys.stderr, flush=True)
+    sys.stdin.readline()
 
 
-def run_serial(tasks: Iterator[ChunkTask]) -> Results:
-    for task in tasks:
-        yield task.index, task.size, run_chunk(task)
+def worker_count(workers: int | None) -> int:
+    """Worker processes: all cores by default; more than a few per core is refused with the reason."""
+    cores = os.cpu_count() or 1
+    if workers is None:
+        return cores
+    if workers > WORKERS_PER_CORE * cores:
+        raise InputError(
+            "--workers",
+            "",
+            f"more than {WORKERS_PER_CORE} per core ({cores} cores here): extra processes only queue for the "
+            f"cores and each holds a copy of the model; allowed 1 to {WORKERS_PER_CORE * cores}",
+            workers,
+        )
+    return workers
 
 
-def start_pool(workers: int):
-    """A spawn-context process pool (made here, never at import) whose workers start now and import the model."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+def announce(exp: Experiment, design: Design, out: Path, runs: int, quiet: bool = False) -> None:
+    """Say how much disk the runs still to do will take, before they start; warn (even if quiet) if it is not there."""
+    if runs == 0:
+        return
+    per_run = bytes_per_run(exp, design)
+    need = per_run * runs
+    free = shutil.disk_usage(out).free
+    if not quiet:
+        print(
+            f"sweep: {runs:,} runs to do; at most about {_size(need)} of Parquet in {out} "
+            f"({per_run} bytes a run before compression; {_size(free)} free)",
+            file=sys.stderr,
+            flush=True,
+        )
+    if need > free:
+        print(f"sweep: warning: that may not fit; {_size(free)} are free in {out}", file=sys.stderr, flush=True)
 
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
-    for _ in range(workers):
-        pool.submit(warm_up)
-    return pool
+
+def bytes_per_run(exp: Experiment, design: Design) -> int:
+    """Uncompressed bytes of one row, from the column types of a one-month probe run."""
+    from model.runs import run_batch
+
+    probe = run_batch(exp.spec, np.zeros(1, dtype=np.uint64), months=1)
+    size = 8 * len(INDEX_COLUMNS)
+    for param in design.parameters:
+        size += max((len(str(v)) + 4 for v in param.values), default=8)
+    for name in exp.outcomes:
+        values = np.asarray(probe[name])
+        size += values.dtype.itemsize if values.dtype.kind in "biuf" else 4 + max(len(str(values[0])), 12)
+    return size
 
 
-def run_pool(tasks: Iterator[ChunkTask], workers: int, started=None) -> Results:
-    """Chunks on a process pool (``started``, or a new one); a pool whose worker died is rebuilt."""
-    from concurrent.futures import FIRST_COMPLETED, wait
-    from concurrent.futures.process import BrokenProcessPool
+def _size(n: float) -> str:
+    for unit in ("bytes", "KB", "MB", "GB", "TB"):
+        if n < 1000 or unit == "TB":
+            return f"{n:.0f} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
+        n /= 1000
+    return f"{n:.1f} TB"
 
-    retry: list[ChunkTask] = []
-    for attempt in range(POOL_RESTARTS + 1):
-        pool = started if attempt == 0 and started is not None else start_pool(workers)
-        source = _chain(retry, tasks)
-        retry = []
-        try:
-            yield from _bounded(
-                pool.submit, lambda fs: wait(fs, return_when=FIRST_COMPLETED), source, 2 * workers, retry
-            )
-            pool.shutdown()
-            return
-        except BrokenProcessPool:
-            pool.shutdown(wait=False, cancel_futures=True)
-            print(
-                f"sweep: a worker process died; starting a new pool and rerunning {len(retry)} unfinished chunks",
-                file=sys.stderr,
-                flush=True,
-            )
-            if attempt == POOL_RESTARTS:
-                raise RuntimeError(
-                    f"worker processes died {POOL_RESTARTS + 1} times; finished chunks are kept, rerun with --resume"
-                ) from None
-        except BaseException:
-            pool.shutdown(wait=False, cancel_futures=True)
-            raise
+
+@contextmanager
+def sigterm_as_interrupt():
+    """While inside, SIGTERM raises :class:`Terminated` in the main thread (no-op elsewhere)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum, frame):
+        raise Terminated()
+
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def connect_dask(address: str):
@@ -255,56 +322,3 @@ def connect_dask(address: str):
         raise InputError(
             "--scheduler", "", f"cannot reach a Dask scheduler there ({err}); expected e.g. tcp://HOST:8786", address
         ) from None
-
-
-def run_dask(tasks: Iterator[ChunkTask], client) -> Results:
-    """The same chunks on a Dask distributed cluster (which retries tasks of a worker that died)."""
-    from distributed import wait
-
-    with client:
-        slots = 2 * max(1, sum(client.nthreads().values()))
-
-        def submit(fn: Callable, task: ChunkTask):
-            return client.submit(fn, task, pure=False)
-
-        yield from _bounded(submit, lambda fs: wait(fs, return_when="FIRST_COMPLETED"), tasks, slots, [])
-
-
-def _chain(first: list[ChunkTask], rest: Iterator[ChunkTask]) -> Iterator[ChunkTask]:
-    """``first``, then ``rest``; a for loop, not ``yield from``, so closing this chain leaves ``rest`` open."""
-    yield from first
-    for task in rest:  # noqa: UP028
-        yield task
-
-
-def _bounded(
-    submit: Callable, wait_any: Callable, tasks: Iterator[ChunkTask], limit: int, unfinished: list[ChunkTask]
-) -> Results:
-    """Keep at most ``limit`` chunks in flight (flat memory); yield each as it finishes.
-
-    On a failure, ``unfinished`` receives every chunk still in flight, so a rebuilt pool can run them again.
-    """
-    inflight: dict[Any, ChunkTask] = {}
-    exhausted = False
-    while inflight or not exhausted:
-        while not exhausted and len(inflight) < limit:
-            task = next(tasks, None)
-            if task is None:
-                exhausted = True
-                continue
-            try:
-                inflight[submit(run_chunk, task)] = task
-            except BaseException:
-                unfinished.extend([task, *inflight.values()])
-                raise
-        if not inflight:
-            break
-        finished, _ = wait_any(list(inflight))
-        for future in finished:
-            task = inflight.pop(future)
-            try:
-                columns = future.result()
-            except BaseException:
-                unfinished.extend([task, *inflight.values()])
-                raise
-            yield task.index, task.size, columns
