@@ -1,54 +1,33 @@
-"""The six actors as Mesa agents.
+"""The six actors as Mesa agents: each holds its policy and answers the views it is shown.
 
-An agent's state and parameters are views into the model's arrays over the
-replication axis (its row of ``ideal``, ``trust``...), so one agent stands for
-its country in every replication at once. Its behaviour profile turns values
-into decisions; the model applies them.
+One agent stands for its country in every replication at once: a view's
+arrays run over the replication axis, and so does the choice. The agent sees a
+view, never the model, and the model applies what it chose.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import mesa
-import numpy as np
 
 from model.domain import Actor
-from model.profiles import Profile
-
-if TYPE_CHECKING:
-    from model.simulation import PeninsulaModel
+from model.policies import Choice, Policy, View
 
 
 class ActorAgent(mesa.Agent):
     """One state actor (US, DPRK, RUS, CHN, ROK or JPN) across all replications."""
 
-    def __init__(self, model: PeninsulaModel, actor: Actor, profile: Profile) -> None:
+    def __init__(self, model: mesa.Model, actor: Actor, policy: Policy) -> None:
         super().__init__(model)
         self.actor = actor
-        self.profile = profile
+        self.policy = policy
 
     @property
     def index(self) -> int:
         return self.actor.index
 
-    @property
-    def position(self) -> np.ndarray:
-        """Current position on each issue, ``(R, K)``."""
-        return self.model.state.ideal[:, self.index, :]
-
-    @property
-    def trust(self) -> np.ndarray:
-        """Trust toward each actor, ``(R, A)``."""
-        return self.model.state.trust[:, self.index, :]
-
-    @property
-    def capability(self) -> np.ndarray:
-        return self.model.params["capability"][:, self.index]
-
-    @property
-    def resolve(self) -> np.ndarray:
-        return self.model.params["resolve"][:, self.index]
+    def decide(self, view: View) -> Choice | None:
+        """The policy's answer, or None while it waits for one (a person who has not answered yet)."""
+        return self.policy.decide(view)
 
     def __repr__(self) -> str:
-        return f"ActorAgent({self.actor.value}, profile={self.profile.name!r})"
+        return f"ActorAgent({self.actor.value}, policy={self.policy.name!r})"

@@ -238,9 +238,9 @@ def cmd_scenarios(args: argparse.Namespace) -> int:
 
 
 def cmd_profiles(args: argparse.Namespace) -> int:
-    from model.profiles import PROFILES
+    from model.policies import profiles
 
-    for profile in PROFILES.values():
+    for profile in profiles().values():
         print(f"{profile.name:12s} {profile.description}")
     return 0
 

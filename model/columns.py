@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from model.domain import Actor, Issue, OutcomeClass, Proposal, TalksFormat
+from model.domain import Actor, Cause, Coverage, Issue, OutcomeClass, Proposal, TalksFormat
 
 FORMAT_VERSION = 2
 """Output-format version, recorded in every manifest as ``format_version``.
@@ -30,6 +30,8 @@ as NaN, ``"none"`` or 0. 2: they are nulls, as this dictionary says.
 
 NEVER = ""
 NO_DEAL = "no agreement was signed in the run (`deal_reached` is false)"
+NOT_COLLAPSED = "the latest agreement did not break down (`collapsed` is not true)"
+NO_BROKER = "the latest agreement was not brokered (or none was signed)"
 
 ARROW_TYPES = ("bool", "int64", "uint64", "float64", "string")
 PARAMETER_TYPES = {"real": "float64", "integer": "int64", "categorical": "string"}
@@ -37,7 +39,7 @@ PARAMETER_TYPES = {"real": "float64", "integer": "int64", "categorical": "string
 
 @dataclass(frozen=True)
 class Column:
-    """One output column. ``null_when`` is NEVER, or NO_DEAL (then null wherever ``deal_reached`` is false).
+    """One output column. ``null_when`` says when its value does not exist (NEVER: it always does).
 
     A NaN in a float column is never a value: it is always written as null.
     """
@@ -48,19 +50,31 @@ class Column:
     description: str
     null_when: str = NEVER
 
-    def to_arrow(self, values: np.ndarray, deal: np.ndarray | None):
-        """The column as an Arrow array of its declared type, nulls where its value does not exist."""
+    def to_arrow(self, values: np.ndarray, beside: Mapping[str, Any]):
+        """The column as an Arrow array of its declared type, nulls where its value does not exist.
+
+        ``beside`` holds the other columns of the table (the rules read ``deal_reached`` and ``collapsed``).
+        """
         import pyarrow as pa
 
         values = np.asarray(values)
         mask = np.isnan(values) if values.dtype.kind == "f" else np.zeros(len(values), dtype=bool)
-        if self.null_when == NO_DEAL:
-            if deal is None:
-                raise ValueError(f"column {self.name!r}: its nulls need the deal_reached column beside it")
-            mask |= ~np.asarray(deal, dtype=bool)
+        if values.dtype.kind == "O":  # a table read back: None or NaN where a value was missing
+            mask |= np.array([v is None or (isinstance(v, float) and v != v) for v in values], dtype=bool)
+        mask |= self._absent(values, beside)
         if values.dtype.kind in "UO":
             values = values.astype(object)
         return pa.array(values, type=_arrow_type(self.type), mask=mask if mask.any() else None)
+
+    def _absent(self, values: np.ndarray, beside: Mapping[str, Any]) -> np.ndarray:
+        if self.null_when == NEVER:
+            return np.zeros(len(values), dtype=bool)
+        if self.null_when == NO_BROKER:
+            return values.astype(str) == "none"
+        needed = {NO_DEAL: "deal_reached", NOT_COLLAPSED: "collapsed"}[self.null_when]
+        if needed not in beside:
+            raise ValueError(f"column {self.name!r}: its nulls need the {needed} column beside it")
+        return ~np.asarray(beside[needed], dtype=bool)
 
 
 def _arrow_type(name: str):
@@ -89,15 +103,21 @@ INDEX = (
 )
 
 OUTCOMES = (
-    Column("deal_reached", "bool", "yes/no", "an agreement was signed at some point in the run"),
-    Column("outcome_class", "string", "category", f"how the run ended: {_names(OutcomeClass)} (see docs/ODD.md)"),
+    Column("deal_reached", "bool", "yes/no", "an agreement (a framework or one with steps) was signed in the run"),
+    Column(
+        "outcome_class",
+        "string",
+        "category",
+        f"{_names(OutcomeClass)}: by implementation of the latest agreement at the end (see docs/ODD.md)",
+    ),
     Column(
         "package",
         "string",
         "category",
-        f"the latest agreement: a named proposal ({_signable()}) or compromise (a mediator's point)",
+        f"the latest agreement: a named proposal ({_signable()}) or compromise (a broker's blend)",
         NO_DEAL,
     ),
+    Column("agreement_kind", "string", "category", "framework (principles only) or agreement (with steps)", NO_DEAL),
     Column(
         "nearest_package",
         "string",
@@ -106,21 +126,50 @@ OUTCOMES = (
         NO_DEAL,
     ),
     Column("month_agreed", "int64", "month of the run (1 = first)", "month of the first agreement", NO_DEAL),
-    Column("months_held", "int64", "months", "months any agreement was in force", NO_DEAL),
-    Column("deals_signed", "int64", "count", "agreements signed (a collapsed deal may be followed by another)"),
-    Column("breached", "bool", "yes/no", "the agreement in force at the end was breached at least once", NO_DEAL),
+    Column("months_held", "int64", "months", "months the latest agreement was in force", NO_DEAL),
+    Column("deals_signed", "int64", "count", "agreements signed (a collapsed one may be followed by another)"),
+    Column("collapses", "int64", "count", "agreements that broke down during the run"),
+    Column("steps", "int64", "count", "steps of the latest agreement (0 for a framework)", NO_DEAL),
+    Column("steps_delivered", "int64", "count", "steps of the latest agreement delivered", NO_DEAL),
+    Column("late_steps", "int64", "count", "steps of the latest agreement delivered after their due month", NO_DEAL),
+    Column("implementation_began", "bool", "yes/no", "a step of the latest agreement was delivered", NO_DEAL),
     Column("collapsed", "bool", "yes/no", "the latest agreement broke down", NO_DEAL),
+    Column(
+        "collapse_cause",
+        "string",
+        "category",
+        f"why the latest agreement broke down: {', '.join(c.value for c in Cause if c is not Cause.NONE)}",
+        NOT_COLLAPSED,
+    ),
+    Column("collapsed_by", "string", "actor", "the party whose act or choice ended it", NOT_COLLAPSED),
+    Column(
+        "covers_tests",
+        "string",
+        "category",
+        f"what the latest text says of strategic tests: {_names(Coverage)}",
+        NO_DEAL,
+    ),
+    Column("covers_launches", "string", "category", "what the latest text says of satellite launches", NO_DEAL),
+    Column("broker", "string", "actor", "who brokered the latest agreement", NO_BROKER),
+    Column("signing_format", "string", "category", "talks format in which the latest agreement was signed", NO_DEAL),
+    Column("final_format", "string", "category", f"talks format at the end: {_names(TalksFormat)}"),
     Column("capability_end", "float64", "share of its ceiling, 0 to 1", "DPRK arsenal at the end"),
     Column("income_end", "float64", "share of unsanctioned income", "DPRK external income at the end"),
     Column("pressure_end", "float64", SHARE, "sanctions pressure felt by the DPRK at the end"),
     Column("relief_end", "float64", SHARE, "formal sanctions relief in force at the end"),
     Column("tension_peak", "float64", SHARE, "highest monthly tension"),
     Column("tension_mean", "float64", SHARE, "mean monthly tension"),
-    Column("tests", "int64", "count", "DPRK strategic tests held"),
+    Column("tests", "int64", "count", "DPRK strategic (nuclear or long-range missile) tests"),
+    Column("launches", "int64", "count", "DPRK satellite launches"),
+    Column("short_range", "int64", "count", "DPRK short-range launches (below the threshold agreements cover)"),
     Column("exercises", "int64", "count", "major US-ROK exercises held"),
+    Column("resolutions", "int64", "count", "new UN resolutions tightening sanctions"),
     Column("talks_held", "int64", "count", "rounds of talks held"),
-    Column("final_format", "string", "category", f"talks format at the end: {_names(TalksFormat)}"),
-    Column("signing_format", "string", "category", "talks format in which the latest agreement was signed", NO_DEAL),
+    Column(
+        "us_yield_belief_end", "float64", SHARE, "the US's belief at the end that pressure will make the DPRK concede"
+    ),
+    Column("trust_US_in_DPRK_end", "float64", SHARE, "the US's trust in the DPRK at the end"),
+    Column("trust_DPRK_in_US_end", "float64", SHARE, "the DPRK's trust in the US at the end"),
     *(
         Column(
             f"deal_{issue.value}",
@@ -146,12 +195,15 @@ MONTHLY = (
     Column("pressure", "float64", SHARE, "sanctions pressure felt by the DPRK"),
     Column("capability", "float64", "share of its ceiling, 0 to 1", "DPRK arsenal"),
     Column("relief", "float64", SHARE, "formal sanctions relief in force"),
-    Column("deal_in_force", "bool", "yes/no", "an agreement is being implemented"),
+    Column("deal_in_force", "bool", "yes/no", "an agreement is in force"),
     Column("tests", "int64", "count", "DPRK strategic tests so far"),
-    Column("trust_US_in_DPRK", "float64", SHARE, "how far the US trusts the DPRK"),
-    Column("trust_DPRK_in_US", "float64", SHARE, "how far the DPRK trusts the US"),
-    Column("enforcement_CHN", "float64", SHARE, "China's enforcement, mean over the four channels"),
-    Column("enforcement_RUS", "float64", SHARE, "Russia's enforcement, mean over the four channels"),
+    Column("launches", "int64", "count", "DPRK satellite launches so far"),
+    Column("trust_US_in_DPRK", "float64", SHARE, "how far the US trusts the DPRK to keep its word"),
+    Column("trust_DPRK_in_US", "float64", SHARE, "how far the DPRK trusts the US to keep its word"),
+    Column("us_yield_belief", "float64", SHARE, "the US's belief that pressure will make the DPRK concede"),
+    Column("pressure_forecast", "float64", SHARE, "the pressure the sanctions as delivered are expected to reach"),
+    Column("enforcement_CHN", "float64", SHARE, "China's delivered enforcement, mean over the four channels"),
+    Column("enforcement_RUS", "float64", SHARE, "Russia's delivered enforcement, mean over the four channels"),
     Column("six_party", "bool", "yes/no", "talks are in the six-party format"),
     *(
         Column(
@@ -189,11 +241,12 @@ def parameter_column(name: str, kind: str) -> Column:
 
 
 def with_dependencies(names: Iterable[str]) -> tuple[str, ...]:
-    """Outcome names plus ``deal_reached`` when a column's nulls depend on it (kept first, as recorded)."""
+    """Outcome names plus the columns their nulls depend on (``deal_reached``, ``collapsed``), kept first."""
     names = tuple(names)
     known = lookup("runs")
-    needs_deal = any(known[n].null_when == NO_DEAL for n in names if n in known)
-    return names if not needs_deal or "deal_reached" in names else ("deal_reached", *names)
+    rules = {known[n].null_when for n in names if n in known}
+    needed = [c for c, rule in (("deal_reached", NO_DEAL), ("collapsed", NOT_COLLAPSED)) if rule in rules]
+    return (*(c for c in needed if c not in names), *names)
 
 
 def arrow_table(table: str, columns: Mapping[str, Any], parameters: Mapping[str, str] | None = None):
@@ -206,13 +259,12 @@ def arrow_table(table: str, columns: Mapping[str, Any], parameters: Mapping[str,
 
     known = lookup(table)
     extra = {name: parameter_column(name, kind) for name, kind in (parameters or {}).items()}
-    deal = columns.get("deal_reached")
     arrays = {}
     for name, values in columns.items():
         column = extra.get(name) or known.get(name)
         if column is None:
             raise ValueError(f"column {name!r} of the {table} table is not in the data dictionary (model/columns.py)")
-        arrays[name] = column.to_arrow(np.asarray(values), None if deal is None else np.asarray(deal))
+        arrays[name] = column.to_arrow(np.asarray(values), columns)
     return pa.table(arrays)
 
 

@@ -67,6 +67,8 @@ def _leaf(key: str, annotation: Any, metadata: list, info: FieldInfo | None) -> 
     src = sources().get(key)
     if src is not None:
         source = src.citation.replace("|", "/")
+        if not src.is_numeric:
+            return Row(key, kind, allowed, f"`{_plain(src.value)}`", "fixed", source)
         return Row(key, kind, allowed, f"{src.value:g}", f"{src.low:g} to {src.high:g}", source)
     return Row(key, kind, allowed, _default(key, info))
 

@@ -21,12 +21,13 @@ _M2 = np.uint64(0x94D049BB133111EB)
 class Purpose(IntEnum):
     """What a draw is for; each has its own stream."""
 
-    DECISION_NOISE = 1
-    VIOLATION = 2
-    COLLAPSE = 3
-    TEST = 4
-    TIGHTENING = 5
-    FORMAT_SWITCH = 6
+    CHOICE = 1  # the unobserved part of a decision (keyed further by actor, decision and stage)
+    OPPORTUNITY = 2  # whether a test, launch or short-range launch is ready this month
+    STEP_DELAY = 3  # whether a side dispute holds up a step that falls due
+
+
+OFFSET_BITS = 12
+"""Draws of one purpose and month are split into blocks of 2**12 by an offset (an actor and a decision)."""
 
 
 def _mix(z: np.ndarray) -> np.ndarray:
@@ -68,23 +69,27 @@ class Draws:
     def __init__(self, keys: np.ndarray) -> None:
         self.keys = keys
 
-    def uniform(self, month: int, purpose: Purpose, *shape: int) -> np.ndarray:
-        """Uniform numbers in [0, 1) of shape ``(runs, *shape)``.
+    def uniform(self, month: int, purpose: Purpose, *shape: int, offset: int = 0) -> np.ndarray:
+        """Uniform numbers in [0, 1) of shape ``(runs, *shape)``; ``offset`` selects a disjoint block.
 
         >>> d = Draws(stream_keys([7, 8]))
-        >>> bool((d.uniform(3, Purpose.TEST, 2)[1] == Draws(stream_keys([8])).uniform(3, Purpose.TEST, 2)[0]).all())
+        >>> a = d.uniform(3, Purpose.OPPORTUNITY, 2)[1]
+        >>> bool((a == Draws(stream_keys([8])).uniform(3, Purpose.OPPORTUNITY, 2)[0]).all())
         True
         """
         n = int(np.prod(shape)) if shape else 1
+        if n >= 1 << OFFSET_BITS or not 0 <= offset < 1 << (24 - OFFSET_BITS):
+            raise ValueError(f"draw block too large: {n} draws at offset {offset}")
         counter = (np.uint64(month) << np.uint64(32)) | (np.uint64(int(purpose)) << np.uint64(24))
-        index = np.arange(n, dtype=np.uint64) | counter
+        index = (np.arange(n, dtype=np.uint64) + np.uint64(offset << OFFSET_BITS)) | counter
         with np.errstate(over="ignore"):
             bits = _mix(self.keys[:, None] ^ _mix(index * _GOLDEN)[None, :])
         values = (bits >> np.uint64(11)).astype(np.float64) * (1.0 / 9007199254740992.0)
         return values.reshape((len(self.keys), *shape))
 
-    def normal(self, month: int, purpose: Purpose, *shape: int) -> np.ndarray:
-        """Standard normal numbers (Box-Muller over two uniform streams)."""
-        both = self.uniform(month, purpose, 2, *shape)
-        radius = np.sqrt(-2.0 * np.log1p(-both[:, 0]))
-        return radius * np.cos(2.0 * np.pi * both[:, 1])
+    def normal(self, month: int, purpose: Purpose, *shape: int, offset: int = 0) -> np.ndarray:
+        """Standard normal numbers: the inverse normal distribution function of uniforms in (0, 1)."""
+        from scipy.special import ndtri
+
+        u = self.uniform(month, purpose, *shape, offset=offset)
+        return ndtri(u + 0.5 / 9007199254740992.0)  # shifted off 0 by half a step: never infinite

@@ -18,7 +18,9 @@ from model.domain import (
     N_ISSUES,
     N_PROPOSALS,
     Actor,
+    AgreementKind,
     Channel,
+    Coverage,
     Enforcer,
     Issue,
     Proposal,
@@ -27,17 +29,23 @@ from model.domain import (
 )
 from model.scenario import Scenario
 
-ACTOR_SCALARS = (
-    "capability",
-    "resolve",
-    "threat_weight",
-    "tension_weight",
-    "pressure_weight",
-    "leverage_weight",
-)
+ACTOR_SCALARS: dict[str, type] = {
+    "capability": float,
+    "resolve": float,
+    "patience": float,
+    "security_weight": float,
+    "economy_weight": float,
+    "tension_weight": float,
+    "yield_prior": float,
+    "reads_ambiguous_as_covered": bool,
+}
+"""Per-actor numbers: one array each, ``(R, A)``."""
+
+SCOPE_AXIS = {"tests": 0, "launches": 1}
+
 # Arrays that are state as well as parameters: the model copies them at the
 # start and rules change them; an event that sets them changes the state copy.
-STATE_FIELDS = ("ideal", "trust", "enforcement", "format")
+STATE_FIELDS = {"ideal": "ideal", "trust": "trust", "enforcement": "enforcement_start", "format": "format"}
 
 
 @dataclass(frozen=True)
@@ -55,6 +63,8 @@ def locate(key: str) -> Slot:
     Slot(array='ideal', index=(1, 1))
     >>> locate("sanctions.enforcement.RUS.laborers")
     Slot(array='enforcement', index=(1, 3))
+    >>> locate("proposals.phased_relief.scope.launches")
+    Slot(array='proposal_scope', index=(1, 1))
     """
     parts = key.split(".")
     match parts:
@@ -64,6 +74,10 @@ def locate(key: str) -> Slot:
             return Slot("trust", (Actor(actor).index, Actor(other).index))
         case ["actors", actor, name] if name in ACTOR_SCALARS:
             return Slot(name, (Actor(actor).index,))
+        case ["proposals", proposal, "kind"]:
+            return Slot("proposal_kind", (Proposal(proposal).index,))
+        case ["proposals", proposal, "scope", part] if part in SCOPE_AXIS:
+            return Slot("proposal_scope", (Proposal(proposal).index, SCOPE_AXIS[part]))
         case ["proposals", proposal, issue]:
             return Slot("proposals", (Proposal(proposal).index, Issue(issue).index))
         case ["sanctions", "enforcement", enforcer, channel]:
@@ -72,9 +86,9 @@ def locate(key: str) -> Slot:
             return Slot("income_share", (Enforcer(enforcer).index, Channel(channel).index))
         case ["initial", name]:
             return Slot(f"initial_{name}")
-        case ["dynamics", _, name]:
+        case ["dynamics", _, name] if name in _SCALARS:
             return Slot(name)
-        case ["economy" | "conflict" | "talks" | "sanctions", name]:
+        case ["economy" | "conflict" | "talks" | "sanctions", name] if name in _SCALARS or name in _VECTORS:
             return Slot(name)
     raise KeyError(key)
 
@@ -82,6 +96,7 @@ def locate(key: str) -> Slot:
 def encode(key: str, value: Any) -> Any:
     """A scenario value as the number (or mask) its array stores."""
     name = key.rsplit(".", 1)[-1]
+    parent = key.rsplit(".", 2)[-2] if key.count(".") >= 1 else ""
     if name == "format":
         return TalksFormat(value).index
     if name == "relief_schedule":
@@ -90,8 +105,14 @@ def encode(key: str, value: Any) -> Any:
         return Actor(value).index
     if name == "agenda":
         return np.array([p in {Proposal(v) for v in value} for p in Proposal])
+    if name == "brokers":
+        return np.array([a in {Actor(v) for v in value} for a in Actor])
     if name == "exercise_months":
         return np.array([m in set(value) for m in range(1, 13)])
+    if name == "kind":
+        return AgreementKind(value).index
+    if parent == "scope":
+        return Coverage(value).index
     return value
 
 
@@ -141,24 +162,34 @@ def _empty() -> dict[str, np.ndarray]:
         "salience": ((N_ACTORS, N_ISSUES), float),
         "trust": ((N_ACTORS, N_ACTORS), float),
         "proposals": ((N_PROPOSALS, N_ISSUES), float),
+        "proposal_kind": ((N_PROPOSALS,), np.int64),
+        "proposal_scope": ((N_PROPOSALS, len(SCOPE_AXIS)), np.int64),
         "enforcement": ((len(Enforcer), len(Channel)), float),
         "income_share": ((len(Enforcer), len(Channel)), float),
-        "agenda": ((N_PROPOSALS,), bool),
-        "exercise_months": ((12,), bool),
-        **{name: ((N_ACTORS,), float) for name in ACTOR_SCALARS},
+        **{name: (shape, kind) for name, (shape, kind) in _VECTORS.items()},
+        **{name: ((N_ACTORS,), kind) for name, kind in ACTOR_SCALARS.items()},
     }
     arrays = {name: np.zeros((1, *shape), dtype=kind) for name, (shape, kind) in shapes.items()}
-    for name in _SCALARS:
-        arrays[name] = np.zeros(1, dtype=_SCALARS[name])
+    for name, kind in _SCALARS.items():
+        arrays[name] = np.zeros(1, dtype=kind)
     return arrays
 
 
+_VECTORS: dict[str, tuple[tuple[int, ...], type]] = {
+    "agenda": ((N_PROPOSALS,), bool),
+    "brokers": ((N_ACTORS,), bool),
+    "exercise_months": ((12,), bool),
+}
+
 _SCALARS: dict[str, type] = {
+    # economy, sanctions, talks, conflict
     "rest_of_world": float,
     "need": float,
     "adaptation": float,
     "relief_schedule": np.int64,
     "snapback": bool,
+    "pin_delivery": bool,
+    "withhold_relief": bool,
     "active": bool,
     "format": np.int64,
     "cadence": np.int64,
@@ -171,27 +202,55 @@ _SCALARS: dict[str, type] = {
     "initial_capability": float,
     "initial_relief": float,
     "initial_pressure": float,
-    "trust_exposure": float,
+    # dynamics.talks
     "margin": float,
     "summit_boost": float,
     "decision_noise": float,
-    "drift_rate": float,
+    "horizon": np.int64,
     "switch_after": np.int64,
-    "switch_probability": float,
+    # dynamics.positions
+    "susceptibility": float,
+    "self_weight": float,
+    # dynamics.implementation
     "duration": np.int64,
     "max_phases": np.int64,
-    "violation_rate": float,
-    "temptation_scale": float,
-    "violation_trust_cut": float,
-    "verification_trust_gain": float,
-    "test_rate": float,
-    "freeze_effect": float,
+    "step_delay_rate": float,
+    "late_tolerance": np.int64,
+    "precedent": float,
+    # dynamics.beliefs
+    "prior_strength": float,
+    "memory": float,
+    "step_evidence": float,
+    "breach_evidence": float,
+    "test_evidence": float,
+    "exercise_evidence": float,
+    "yield_hazard": float,
+    "test_likelihood_ratio": float,
+    "forecast_rate": float,
+    "guarantor_weight": float,
+    # dynamics.conflict
+    "activity_noise": float,
+    "test_opportunity": float,
+    "launch_opportunity": float,
+    "short_range_opportunity": float,
+    "test_drive": float,
+    "launch_drive": float,
+    "short_range_drive": float,
+    "moratorium_cost": float,
+    "test_capability_gain": float,
     "test_tension": float,
-    "test_trust_cut": float,
+    "launch_tension": float,
+    "short_range_tension": float,
     "tightening_step": float,
     "exercise_tension": float,
-    "exercise_trust_cut": float,
+    "exercise_value": float,
+    "exercise_reaction": float,
     "tension_decay": float,
-    "trust_recovery": float,
     "capability_growth": float,
+    "security_curvature": float,
+    # dynamics.enforcement
+    "delivery_step": float,
+    "deterrence": float,
+    "talks_support": float,
+    "standing": float,
 }

@@ -25,37 +25,61 @@ SEED_FILES = {
 
 @dataclass(frozen=True)
 class Source:
-    """One number's provenance."""
+    """One value's provenance: a number with its uncertainty range, or a category or flag without one."""
 
     key: str
-    value: float
-    low: float
-    high: float
+    value: Any
+    low: float | None
+    high: float | None
     source: str  # a seed number, "background" or "assumption"
-    quote: str  # verbatim seed phrase, or the reason for an assumption
+    quote: str  # verbatim seed phrase, or the reason for an assumption or background fact
+    gives: str | None = None  # for a seed quote: "direction" (the sign only) or "magnitude" (the size too)
 
     @property
     def is_assumption(self) -> bool:
         return self.source == "assumption"
 
     @property
+    def is_numeric(self) -> bool:
+        return self.low is not None
+
+    @property
     def citation(self) -> str:
         if self.source in SEED_FILES:
-            return f'{SEED_FILES[self.source]}: "{self.quote}"'
+            gives = f" ({self.gives} only)" if self.gives == "direction" else f" ({self.gives})" if self.gives else ""
+            return f'{SEED_FILES[self.source]}{gives}: "{self.quote}"'
         return f"{self.source}: {self.quote}"
+
+
+PROFILES_TABLE = "profiles"
+"""The top-level table of behaviour profiles: parameters of the default policy, not of a scenario."""
+
+
+@cache
+def _raw() -> dict[str, Any]:
+    return tomllib.loads(resources.files("model.data").joinpath("sources.toml").read_text("utf-8"))
 
 
 @cache
 def sources() -> dict[str, Source]:
-    """Every sourced number by dotted key, in file order."""
-    raw = tomllib.loads(resources.files("model.data").joinpath("sources.toml").read_text("utf-8"))
-    return {key: _source(key, leaf) for key, leaf in _leaves(raw)}
+    """Every sourced value by dotted key, in file order (scenario values, then profile parameters)."""
+    return {key: _source(key, leaf) for key, leaf in _leaves(_raw())}
+
+
+def profile_table() -> dict[str, dict[str, Any]]:
+    """Each behaviour profile's description and nominal parameters."""
+    table = {}
+    for name, spec in _raw()[PROFILES_TABLE].items():
+        table[name] = {k: (v if k == "description" else v["value"]) for k, v in spec.items()}
+    return table
 
 
 def nominal_tree() -> dict[str, Any]:
     """The nominal values as a nested tree, the base of every scenario."""
     tree: dict[str, Any] = {}
     for key, src in sources().items():
+        if key.startswith(PROFILES_TABLE + "."):
+            continue
         *parents, last = key.split(".")
         node = tree
         for part in parents:
@@ -65,9 +89,9 @@ def nominal_tree() -> dict[str, Any]:
 
 
 def uncertainty_range(key: str) -> tuple[float, float] | None:
-    """The sweep range of a sourced number, or None if the key has no provenance entry."""
+    """The sweep range of a sourced number, or None if the key has no provenance entry or is not a number."""
     src = sources().get(key)
-    return None if src is None else (src.low, src.high)
+    return None if src is None or not src.is_numeric else (src.low, src.high)
 
 
 def sources_table() -> str:
@@ -77,9 +101,9 @@ def sources_table() -> str:
         "|---|---|---|---|",
     ]
     for src in sources().values():
-        lines.append(
-            f"| `{src.key}` | {src.value:g} | {src.low:g} to {src.high:g} | {src.citation.replace('|', '/')} |"
-        )
+        shown = f"{src.value:g}" if src.is_numeric else str(src.value).lower()
+        spread = f"{src.low:g} to {src.high:g}" if src.is_numeric else "fixed"
+        lines.append(f"| `{src.key}` | {shown} | {spread} | {src.citation.replace('|', '/')} |")
     return "\n".join(lines) + "\n"
 
 
@@ -93,6 +117,6 @@ def _leaves(node: dict, prefix: str = "") -> Iterator[tuple[str, dict]]:
 
 
 def _source(key: str, leaf: dict) -> Source:
-    low, high = leaf["range"]
-    text = leaf.get("quote") if leaf["source"] != "assumption" else leaf.get("why")
-    return Source(key, leaf["value"], low, high, leaf["source"], text or "")
+    low, high = leaf.get("range", (None, None))
+    text = leaf.get("quote") if leaf["source"] in SEED_FILES else leaf.get("why")
+    return Source(key, leaf["value"], low, high, leaf["source"], text or "", leaf.get("gives"))

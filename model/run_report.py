@@ -38,7 +38,7 @@ def report_one(spec: Scenario, path: Path, args: argparse.Namespace) -> int:
     record = {
         "manifest": manifest(spec, path, seed=args.seed, months=model.months, overrides=args.overrides),
         "outcome": outcome_record(out),
-        "timeline": model.log,
+        "timeline": [vars(r) | {"type": type(r).__name__} for r in model.records],
     }
     if args.format == "json":
         print(json.dumps(plain(record), indent=2))
@@ -46,7 +46,7 @@ def report_one(spec: Scenario, path: Path, args: argparse.Namespace) -> int:
         start = spec.scenario.start
         print(f"{spec.scenario.name}: {spec.scenario.question}")
         print(f"seed {args.seed}, {model.months} months from {start}\n")
-        print(timeline(model.log, start))
+        print(timeline(model.records, start))
         print()
         print(outcome_text(result, start))
     written = []

@@ -15,7 +15,10 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from model.domain import (
+    BROKERS,
     Actor,
+    AgreementKind,
+    Coverage,
     Enforcer,
     Proposal,
     ReliefSchedule,
@@ -26,6 +29,12 @@ Unit = Annotated[float, Field(ge=0.0, le=1.0, strict=True)]
 """A number in [0, 1]: every position, salience, trust, share and enforcement level."""
 
 Months = Annotated[int, Field(ge=1, le=600, strict=True)]
+
+Weight = Annotated[float, Field(ge=0.0, le=2.0, strict=True)]
+"""A weight of a flow term relative to the issue utility (whose weight is 1)."""
+
+Discount = Annotated[float, Field(ge=0.5, le=0.999, strict=True)]
+"""A monthly discount factor: how much next month's flow is worth against this month's."""
 
 
 class Frozen(BaseModel):
@@ -53,25 +62,43 @@ class ChannelVector(Frozen):
     laborers: Unit
 
 
+class Scope(Frozen):
+    """What an agreement's text covers of the DPRK's activities."""
+
+    tests: Coverage
+    launches: Coverage
+
+
+class ProposalSpec(IssueVector):
+    """A named proposal: a point in the issue space, the kind of text, and what it covers."""
+
+    kind: AgreementKind
+    scope: Scope
+
+
 class ActorParams(Frozen):
+    """One actor's preferences, beliefs and behaviour profile (see docs/ODD.md, "Submodels")."""
+
     profile: str = Field(description="behaviour profile name, see `peninsula profiles`")
     ideal: IssueVector
     salience: IssueVector
     capability: Unit
     resolve: Unit
-    threat_weight: Unit
-    tension_weight: Unit
-    pressure_weight: Unit
-    leverage_weight: Unit
+    patience: Discount
+    security_weight: Weight
+    economy_weight: Weight
+    tension_weight: Weight
+    yield_prior: Unit
+    reads_ambiguous_as_covered: Annotated[bool, Field(strict=True)]
     trust: dict[Actor, Unit]
 
     @field_validator("profile")
     @classmethod
     def _known_profile(cls, name: str) -> str:
-        from model.profiles import PROFILES
+        from model.policies import profiles
 
-        if name not in PROFILES:
-            raise ValueError(f"unknown profile {name!r}; allowed: {', '.join(sorted(PROFILES))}")
+        if name not in profiles():
+            raise ValueError(f"unknown profile {name!r}; allowed: {', '.join(sorted(profiles()))}")
         return name
 
 
@@ -82,7 +109,9 @@ PerEnforcer = Annotated[dict[Enforcer, ChannelVector], AfterValidator(lambda val
 class Sanctions(Frozen):
     enforcement: PerEnforcer
     relief_schedule: ReliefSchedule
-    snapback: bool
+    snapback: Annotated[bool, Field(strict=True)]
+    pin_delivery: Annotated[bool, Field(strict=True)] = False
+    withhold_relief: Annotated[bool, Field(strict=True)] = False
 
 
 class Economy(Frozen):
@@ -93,13 +122,22 @@ class Economy(Frozen):
 
 
 class Talks(Frozen):
-    active: bool
+    active: Annotated[bool, Field(strict=True)]
     format: TalksFormat
     cadence: Annotated[int, Field(ge=1, le=24, strict=True)]
     agenda: tuple[Proposal, ...] = Field(min_length=1)
     setter: Actor
-    mediation: bool
-    allow_format_change: bool
+    mediation: Annotated[bool, Field(strict=True)]
+    allow_format_change: Annotated[bool, Field(strict=True)]
+    brokers: tuple[Actor, ...] = (Actor.CHN, Actor.RUS)
+
+    @field_validator("brokers")
+    @classmethod
+    def _may_broker(cls, brokers: tuple[Actor, ...]) -> tuple[Actor, ...]:
+        wrong = [b.value for b in brokers if b not in BROKERS]
+        if wrong:
+            raise ValueError(f"{', '.join(wrong)} cannot broker; allowed: {', '.join(b.value for b in BROKERS)}")
+        return brokers
 
     @field_validator("agenda")
     @classmethod
@@ -114,7 +152,7 @@ class Talks(Frozen):
 
 class Conflict(Frozen):
     moratorium: Unit
-    exercises_suspended: bool
+    exercises_suspended: Annotated[bool, Field(strict=True)]
     exercise_months: tuple[Annotated[int, Field(ge=1, le=12, strict=True)], ...]
 
 
@@ -126,41 +164,75 @@ class Initial(Frozen):
 
 
 class TalksDynamics(Frozen):
-    trust_exposure: Unit
     margin: Unit
     summit_boost: Unit
-    decision_noise: Unit
-    drift_rate: Unit
+    decision_noise: Annotated[float, Field(gt=0.0, le=1.0, strict=True)]
+    horizon: Annotated[int, Field(ge=6, le=240, strict=True)]
     switch_after: Annotated[int, Field(ge=1, le=60, strict=True)]
-    switch_probability: Unit
+
+
+class PositionDynamics(Frozen):
+    susceptibility: Unit
+    self_weight: Unit
 
 
 class ImplementationDynamics(Frozen):
     duration: Annotated[int, Field(ge=1, le=120, strict=True)]
     max_phases: Annotated[int, Field(ge=1, le=12, strict=True)]
-    violation_rate: Unit
-    temptation_scale: Annotated[float, Field(ge=0.0, le=20.0, strict=True)]
-    violation_trust_cut: Unit
-    verification_trust_gain: Unit
+    step_delay_rate: Unit
+    late_tolerance: Annotated[int, Field(ge=0, le=24, strict=True)]
+    precedent: Unit
+
+
+class BeliefDynamics(Frozen):
+    prior_strength: Annotated[float, Field(gt=0.0, le=100.0, strict=True)]
+    memory: Annotated[float, Field(gt=0.0, le=1000.0, strict=True)]
+    step_evidence: Annotated[float, Field(ge=0.0, le=10.0, strict=True)]
+    breach_evidence: Annotated[float, Field(ge=0.0, le=10.0, strict=True)]
+    test_evidence: Annotated[float, Field(ge=0.0, le=10.0, strict=True)]
+    exercise_evidence: Annotated[float, Field(ge=0.0, le=10.0, strict=True)]
+    yield_hazard: Unit
+    test_likelihood_ratio: Unit
+    forecast_rate: Unit
+    guarantor_weight: Unit
 
 
 class ConflictDynamics(Frozen):
-    test_rate: Unit
-    freeze_effect: Unit
+    activity_noise: Annotated[float, Field(gt=0.0, le=1.0, strict=True)]
+    test_opportunity: Unit
+    launch_opportunity: Unit
+    short_range_opportunity: Unit
+    test_drive: Annotated[float, Field(ge=-1.0, le=1.0, strict=True)]
+    launch_drive: Annotated[float, Field(ge=-1.0, le=1.0, strict=True)]
+    short_range_drive: Annotated[float, Field(ge=-1.0, le=1.0, strict=True)]
+    moratorium_cost: Unit
+    test_capability_gain: Unit
     test_tension: Unit
-    test_trust_cut: Unit
+    launch_tension: Unit
+    short_range_tension: Unit
     tightening_step: Unit
     exercise_tension: Unit
-    exercise_trust_cut: Unit
+    exercise_value: Unit
+    exercise_reaction: Unit
     tension_decay: Unit
-    trust_recovery: Unit
     capability_growth: Unit
+    security_curvature: Annotated[float, Field(gt=0.0, le=1.0, strict=True)]
+
+
+class EnforcementDynamics(Frozen):
+    delivery_step: Unit
+    deterrence: Unit
+    talks_support: Unit
+    standing: Unit
 
 
 class Dynamics(Frozen):
     talks: TalksDynamics
+    positions: PositionDynamics
     implementation: ImplementationDynamics
+    beliefs: BeliefDynamics
     conflict: ConflictDynamics
+    enforcement: EnforcementDynamics
 
 
 class Event(Frozen):
@@ -168,8 +240,8 @@ class Event(Frozen):
 
     month: Months
     label: str = Field(min_length=1)
-    summit: bool = False  # leaders meet: talks are held this month and margins shrink
-    talks: bool = False  # a round of talks is held this month, whatever the cadence
+    summit: Annotated[bool, Field(strict=True)] = False  # leaders meet: talks are held and margins shrink
+    talks: Annotated[bool, Field(strict=True)] = False  # a round of talks is held this month, whatever the cadence
     set: dict[str, Any] = Field(default_factory=dict)
 
 
@@ -199,7 +271,7 @@ class Scenario(Frozen):
     initial: Initial
     dynamics: Dynamics
     actors: dict[Actor, ActorParams]
-    proposals: dict[Proposal, IssueVector]
+    proposals: dict[Proposal, ProposalSpec]
     events: tuple[Event, ...] = ()
 
     @field_validator("actors", "proposals")

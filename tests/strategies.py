@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 from model.domain import Actor, Channel, Enforcer, Proposal, ReliefSchedule, TalksFormat
 from model.loader import load_scenario, shipped_scenarios
-from model.profiles import PROFILES
+from model.policies import profiles
 from model.provenance import sources
 from model.scenario import Scenario
 
@@ -36,8 +36,12 @@ INCOME_KEYS = (
 )
 """Shares of unsanctioned DPRK income: a partition, so drawn together (see :func:`income_shares`)."""
 
-SOURCED_KEYS = tuple(key for key in sources() if key not in INCOME_KEYS)
-"""Numeric leaves with a provenance range."""
+SOURCED_KEYS = tuple(
+    key
+    for key, src in sources().items()
+    if key not in INCOME_KEYS and src.is_numeric and not key.startswith("profiles.")
+)
+"""Numeric scenario leaves with a provenance range."""
 
 UNIT_KEYS = (
     *(f"sanctions.enforcement.{e.value}.{c.value}" for e in Enforcer for c in Channel),
@@ -146,7 +150,10 @@ def policy_overrides(draw: st.DrawFn) -> dict[str, Any]:
         "talks.agenda": agendas(),
         "sanctions.relief_schedule": st.sampled_from([r.value for r in ReliefSchedule]),
         "sanctions.snapback": st.booleans(),
-        **{f"actors.{a.value}.profile": st.sampled_from(sorted(PROFILES)) for a in Actor},
+        **{f"actors.{a.value}.profile": st.sampled_from(sorted(profiles())) for a in Actor},
+        **{f"actors.{a.value}.reads_ambiguous_as_covered": st.booleans() for a in Actor},
+        "sanctions.pin_delivery": st.booleans(),
+        "conflict.exercises_suspended": st.booleans(),
     }
     keys = draw(st.lists(st.sampled_from(sorted(options)), max_size=6, unique=True))
     return {key: draw(options[key]) for key in keys}
@@ -214,8 +221,3 @@ def _same_array(x: np.ndarray, y: np.ndarray) -> bool:
     if x.dtype.kind == "f" or y.dtype.kind == "f":
         return bool(np.array_equal(x, y, equal_nan=True))
     return bool(np.array_equal(x, y))
-
-
-def accepts(value: float, noise: float, alternative: float, margin: float, tol: float = 1e-12) -> bool:
-    """The acceptance rule as the timeline states it: value + noise >= alternative + margin."""
-    return value + noise >= alternative + margin - tol

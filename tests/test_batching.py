@@ -58,9 +58,9 @@ def test_replication_seeds_reproduce_each_replication_alone(root, n, data):
 
 @given(keys=st.lists(seeds, min_size=1, max_size=5, unique=True), month=st.integers(0, 600))
 def test_draws_of_a_seed_do_not_depend_on_its_batch(keys, month):
-    batch = Draws(stream_keys(keys)).uniform(month, Purpose.TEST, 3)
+    batch = Draws(stream_keys(keys)).uniform(month, Purpose.OPPORTUNITY, 3)
     for i, key in enumerate(keys):
-        assert np.array_equal(batch[i], Draws(stream_keys([key])).uniform(month, Purpose.TEST, 3)[0])
+        assert np.array_equal(batch[i], Draws(stream_keys([key])).uniform(month, Purpose.OPPORTUNITY, 3)[0])
     assert ((batch >= 0) & (batch < 1)).all()
 
 

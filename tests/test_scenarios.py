@@ -15,6 +15,7 @@ import pytest
 from conftest import SCENARIO_FILES
 from strategies import outcomes_of, run
 
+from model import chronicle as rec
 from model.loader import load_scenario, shipped_scenarios
 from model.outcomes import OUTCOME_FIELDS
 from model.runs import run_replications
@@ -71,7 +72,7 @@ def test_scenario_runs_and_reports_every_outcome(path):
     model = run(spec, 0, months=months, narrate=True)
     out = outcomes_of(model)
     assert set(out) == set(OUTCOME_FIELDS)
-    assert model.state.month == months and len(model.log) == months
+    assert model.state.month == months and all(1 <= r.month <= months for r in model.records)
     assert str(out["outcome_class"][0]) in {"deal", "partial_deal", "no_deal", "collapse"}
 
 
@@ -79,8 +80,9 @@ def test_scenario_runs_and_reports_every_outcome(path):
 def test_scripted_events_fire_in_their_month(path):
     spec = load_scenario(path)
     model = run(spec, 0, narrate=True)
+    fired = {(r.month, r.label) for r in model.records if isinstance(r, rec.Scripted)}
     for event in (e for e in spec.events if e.month <= model.months):
-        assert event.label in model.log[event.month - 1].get("events", [])
+        assert (event.month, event.label) in fired
 
 
 # ---------------------------------------------------------------- stylized facts
@@ -92,11 +94,12 @@ def test_hanoi_ends_without_a_deal_in_at_least_80_percent_of_runs():
 
 
 def test_hanoi_with_step_for_step_phasing_makes_a_phased_partial_deal_most_common():
+    """Signed at the summit, with no step due in the three months read: a partial deal (not yet implemented)."""
     out = replications("hanoi-2019-step-for-step")
     signed = out["deal_reached"].astype(bool)
-    assert signed.any()
+    assert signed.mean() >= 0.8
     assert most_common(out["package"][signed]) == "phased_relief"
-    assert most_common(out["outcome_class"]) in {"partial_deal", "deal"}
+    assert most_common(out["outcome_class"]) == "partial_deal"
 
 
 def test_freeze_for_freeze_has_fewer_tests_and_lower_tension_than_baseline():

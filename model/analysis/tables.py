@@ -51,7 +51,7 @@ def is_category(series) -> bool:
 
 
 def _rates(frame) -> dict[str, float]:
-    """Rates over the runs where the value exists: ``collapsed`` and ``breached`` among runs with a deal."""
+    """Rates over the runs where the value exists: ``collapsed`` among runs with a deal."""
     n = len(frame)
     out: dict[str, float] = {}
     for name in (c for c in frame.columns if is_flag(frame[c])):

@@ -1,138 +1,148 @@
-"""One round of talks: offers, judgements against the best alternative, vetoes, mediation.
+"""Talks: the texts that can be tabled, a broker's compromise, and signing.
 
-The round is generic over the number of actors and issues so that a two-actor,
-one-issue case can be checked by hand. The caller supplies, per actor, a
-profile (how it proposes and accepts) and, per replication, who sets the
-agenda, which proposals are on it, and whether a mediator may offer a
-compromise.
+A round (run by :mod:`model.simulation`) goes: the agenda setter tables the
+named proposal worth most to it in expectation (or nothing), every veto
+player answers; if none signs, a veto player counters; if mediators are at
+the table (six-party talks, or mediation), a broker tables the compromise of
+greatest joint surplus for the veto players (:func:`nash_slot`). The first
+text every veto player accepts is signed: that is the protocol's order, not a
+tie-breaker among texts.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
-
 import numpy as np
 
-from model.profiles import Profile
-from model.rules.utility import compromise, utility
+from model.domain import AgreementKind, Coverage, Issue, Proposal
+from model.rules.paths import Offers, steps_for
+from model.state import NO_ONE, State
 
-COMPROMISE = -1  # offer kind of a mediator's compromise
-NO_OFFER = -2
-MEDIATORS = -1  # "actor" index of an offer tabled by the mediators together
-
-
-@dataclass(frozen=True)
-class Table:
-    """Who sits at the table this round and what they bring; arrays are per replication."""
-
-    ideal: np.ndarray  # (R, A, K)
-    salience: np.ndarray  # (R, A, K)
-    capability: np.ndarray  # (R, A)
-    proposals: np.ndarray  # (R, P, K)
-    agenda: np.ndarray  # (R, P) which proposals may be tabled
-    setter: np.ndarray  # (R,) actor index
-    present: np.ndarray  # (R, A) at the table (their positions weigh in a compromise)
-    mediated: np.ndarray  # (R,) mediators may table their own proposal and a compromise
-    mediator_weight: np.ndarray  # (R, A) weight of each actor in the mediators' choice (0 for non-mediators)
-    alternative: np.ndarray  # (R, A) value of the best alternative to agreement
-    counterpart_trust: np.ndarray  # (R, A) trust toward the party whose compliance matters
-    exposure: np.ndarray  # (R,) how much distrust devalues an all-at-once deal
-    first_mover: np.ndarray  # (A,) 1 for the party that delivers first in an all-at-once deal
-    step_share: np.ndarray  # (R,) share of a package one step puts at risk (1 / max_phases)
-    margin: np.ndarray  # (R, A) surplus demanded over the alternative, before the profile's scale
-    boost: np.ndarray  # (R,) margin given up at a leaders' summit
-    noise: np.ndarray  # (R, A, S) unobserved part of each judgement, one per offer slot
-    phasing_issue: int  # index of the phasing issue
+PHASING = Issue.PHASING.index
+MULTILATERAL = Issue.MULTILATERAL_FORMAT.index
+FRAMEWORK = AgreementKind.FRAMEWORK.index
+SIGNABLE = np.array([p is not Proposal.STATUS_QUO for p in Proposal])
+BROKERED = len(Proposal)
+"""Package code of a broker's compromise."""
+BLEND_WEIGHTS = (0.25, 0.5, 0.75)
+"""How far from the second parent toward the first a broker's blends lie."""
 
 
-@dataclass(frozen=True)
-class Round:
-    """The offers of one round, in the order tabled, and how every actor judged them."""
-
-    offers: np.ndarray  # (R, S, K) points
-    kind: np.ndarray  # (R, S) proposal index, COMPROMISE or NO_OFFER
-    by: np.ndarray  # (R, S) actor who tabled it
-    value: np.ndarray  # (R, A, S) perceived value of each offer
-    accepts: np.ndarray  # (R, A, S)
-    agreed: np.ndarray  # (R,) some offer was accepted by every veto player
-    chosen: np.ndarray  # (R,) slot of the agreed offer, -1 if none
-
-    @property
-    def point(self) -> np.ndarray:
-        """The agreed point (zeros where there is none)."""
-        slot = np.maximum(self.chosen, 0)
-        return np.take_along_axis(self.offers, slot[:, None, None], axis=1)[:, 0, :]
+def named_offers(proposals: np.ndarray, kind: np.ndarray, scope: np.ndarray, max_phases: np.ndarray) -> Offers:
+    """The named proposals as offers, ``(R, P)``."""
+    framework = kind == FRAMEWORK
+    steps = np.where(framework, 0, steps_for(proposals[..., PHASING], max_phases))
+    return Offers(proposals, framework, scope, steps)
 
 
-def perceived_value(u: np.ndarray, trust: np.ndarray, phasing: np.ndarray, table: Table) -> np.ndarray:
-    """Value of an offer net of the risk of being cheated.
+def in_talks_format(named: Offers, six_party: np.ndarray) -> Offers:
+    """Texts as tabled in the talks' format: whatever its draft says, a text agreed in six-party talks is a
+    six-party agreement (its multilateral format is full), so its guarantees carry every party's word."""
+    point = named.point.copy()
+    point[..., MULTILATERAL] = np.where(six_party[:, None], 1.0, point[..., MULTILATERAL])
+    return Offers(point, named.framework, named.scope, named.steps)
 
-    v_i = u_i - e (1 - tau_i) [(1 - phi) m_i + phi s]: in an all-at-once deal
-    (phasing phi = 0) the first mover m (the DPRK, which disarms before the
-    benefits come, as in the US big deal) stakes everything on the other side's
-    word; in a step-for-step deal (phi = 1) every party stakes only one step, a
-    share s of the package. Distrust (1 - tau) scales the stake, ``e`` the cost.
-    Shapes: ``u`` ``(R, A, S)``, ``trust`` ``(R, A)``, ``phasing`` ``(R, S)``.
+
+def blends(
+    named: Offers, first: np.ndarray, second: np.ndarray, max_phases: np.ndarray, weights=BLEND_WEIGHTS
+) -> Offers:
+    """A broker's compromises between two texts (each veto player's favourite): 3/4, 1/2 and 1/4 of the way.
+
+    A blend covers what both parents cover; where they differ it follows the
+    nearer parent, and at the midpoint it is ambiguous (a compromise papers
+    over the difference). ``first``, ``second`` are ``(R,)`` slots of ``named``;
+    ``weights`` the shares of ``first`` (listed from the nearest to ``second``).
+
+    >>> pts = np.zeros((1, 2, 7)); pts[0, 1, 0] = 1.0; scope = np.array([[[2, 2], [0, 2]]])
+    >>> named = Offers(pts, np.array([[False, False]]), scope, np.array([[1, 1]]))
+    >>> b = blends(named, np.array([0]), np.array([1]), np.array([4]))
+    >>> b.point[0, :, 0].tolist(), b.scope[0, :, 0].tolist()
+    ([0.25, 0.5, 0.75], [2, 1, 0])
     """
-    stake = (1.0 - phasing)[:, None, :] * table.first_mover[None, :, None] + (phasing * table.step_share[:, None])[
-        :, None, :
-    ]
-    return u - table.exposure[:, None, None] * (1.0 - trust)[:, :, None] * stake
+    rows = np.arange(len(first))
+    a, b = named.point[rows, first], named.point[rows, second]
+    sa, sb = named.scope[rows, first], named.scope[rows, second]
+    point = np.stack([w * a + (1 - w) * b for w in weights[::-1]], axis=1)
+    scope = np.stack([_blend_scope(sa, sb, w) for w in weights[::-1]], axis=1)
+    framework = np.zeros(point.shape[:2], dtype=bool)
+    return Offers(point, framework, scope, steps_for(point[..., PHASING], max_phases))
 
 
-def negotiate(table: Table, profiles: Sequence[Profile], vetoes: Sequence[int]) -> Round:
-    """Table offers in turn (agenda setter, each veto player, a mediator) until all vetoes accept.
-
-    Slots: 0 the setter's preferred proposal; then each veto player's preferred
-    proposal unless it is the setter or repeats an earlier offer; then, if
-    mediators are present, the proposal they jointly value most (weighted by
-    clout) and last the compromise of the parties at the table. An offer is
-    agreed when every veto player accepts it; the first such offer wins.
-    """
-    r = table.ideal.shape[0]
-    n_actors = table.ideal.shape[1]
-    rows = np.arange(r)
-    u_props = utility(table.ideal, table.salience, table.proposals)
-    v_props = perceived_value(u_props, table.counterpart_trust, table.proposals[:, :, table.phasing_issue], table)
-    favourite = np.stack([profiles[a].propose(v_props[:, a, :], table.agenda) for a in range(n_actors)], axis=1)
-
-    joint = np.einsum("ra,rap->rp", table.mediator_weight, v_props)
-    mediators_pick = np.argmax(np.where(table.agenda, joint, -np.inf), axis=1)
-    proposers = [table.setter] + [np.full(r, v) for v in vetoes] + [np.full(r, MEDIATORS)]
-    kind = np.stack(
-        [favourite[rows, who] for who in proposers[:-1]] + [np.where(table.mediated, mediators_pick, NO_OFFER)], axis=1
-    )
-    by = np.stack(proposers, axis=1)
-    for slot in range(1, len(proposers)):
-        repeat = (kind[:, slot, None] == kind[:, :slot]).any(axis=1) | (by[:, slot] == table.setter)
-        kind[:, slot] = np.where(repeat, NO_OFFER, kind[:, slot])
-    offers = table.proposals[rows[:, None], np.maximum(kind, 0)]
-    value = np.take_along_axis(
-        v_props, np.broadcast_to(np.maximum(kind, 0)[:, None, :], (r, n_actors, kind.shape[1])), axis=2
-    )
-
-    middle = compromise(table.ideal, table.salience, table.capability, table.present)
-    u_mid = utility(table.ideal, table.salience, middle[:, None, :])
-    v_mid = perceived_value(u_mid, table.counterpart_trust, middle[:, None, table.phasing_issue], table)
-    offers = np.concatenate([offers, middle[:, None, :]], axis=1)
-    kind = np.concatenate([kind, np.where(table.mediated, COMPROMISE, NO_OFFER)[:, None]], axis=1)
-    by = np.concatenate([by, np.full((r, 1), MEDIATORS)], axis=1)
-    value = np.concatenate([value, v_mid], axis=2)
-
-    surplus = value - table.alternative[:, :, None]
-    accepts = np.stack(
-        [
-            profiles[a].accepts(
-                surplus[:, a, :] + table.boost[:, None], table.margin[:, a], table.noise[:, a, : kind.shape[1]]
+def join(a: Offers, b: Offers) -> Offers:
+    """Two sets of offers side by side, ``(R, S_a + S_b)``."""
+    return Offers(
+        *(
+            np.concatenate([x, y], axis=1)
+            for x, y in zip(
+                (a.point, a.framework, a.scope, a.steps), (b.point, b.framework, b.scope, b.steps), strict=True
             )
-            for a in range(n_actors)
-        ],
-        axis=1,
+        )
     )
-    made = kind != NO_OFFER
-    accepts &= made[:, None, :]
-    unanimous = accepts[:, list(vetoes), :].all(axis=1) & made
-    agreed = unanimous.any(axis=1)
-    chosen = np.where(agreed, np.argmax(unanimous, axis=1), -1)
-    return Round(offers, kind, by, value, accepts, agreed, chosen)
+
+
+def _blend_scope(a: np.ndarray, b: np.ndarray, w: float) -> np.ndarray:
+    if w == 0.5:
+        return np.where(a == b, a, Coverage.AMBIGUOUS.index)
+    return a if w > 0.5 else b
+
+
+def nash_slot(gain_a: np.ndarray, gain_b: np.ndarray, valid: np.ndarray) -> np.ndarray:
+    """The candidate of greatest joint surplus for two veto players: the largest Nash product of their gains.
+
+    Gains are values over each player's no-agreement value, ``(R, C)``. Where
+    no candidate gains both, the broker tables the one whose worse-off player
+    loses least.
+
+    >>> nash_slot(np.array([[0.1, 0.3, 0.5]]), np.array([[0.4, 0.3, -0.1]]), np.ones((1, 3), bool)).tolist()
+    [1]
+    """
+    product = np.where((gain_a > 0) & (gain_b > 0), gain_a * gain_b, -np.inf)
+    product = np.where(valid, product, -np.inf)
+    fallback = np.where(valid, np.minimum(gain_a, gain_b), -np.inf)
+    has = np.isfinite(product).any(axis=1)
+    return np.where(has, np.argmax(product, axis=1), np.argmax(fallback, axis=1))
+
+
+def sign(
+    state: State,
+    agreed: np.ndarray,
+    offers: Offers,
+    slot: np.ndarray,
+    package: np.ndarray,
+    broker: np.ndarray,
+    taste: np.ndarray,
+) -> State:
+    """The state after signing offer ``slot`` where ``agreed``: a new agreement replaces any in force.
+
+    ``package`` is the Proposal index (or :data:`BROKERED`) and ``broker`` the
+    brokering actor (or NO_ONE), per replication; ``taste`` ``(R, A, 2)`` the
+    draws each party accepted it with, which it keeps while the agreement lasts.
+    """
+    deal = offers.take(np.maximum(slot, 0))
+    w = agreed[:, None]
+    month = state.month
+    return state.but(
+        in_force=state.in_force | agreed,
+        deal_point=np.where(w, deal.point[:, 0], state.deal_point),
+        deal_framework=np.where(agreed, deal.framework[:, 0], state.deal_framework),
+        deal_scope=np.where(w, deal.scope[:, 0], state.deal_scope),
+        deal_steps=np.where(agreed, deal.steps[:, 0], state.deal_steps),
+        steps_done=np.where(agreed, 0, state.steps_done),
+        months_in_force=np.where(agreed, 0, state.months_in_force),
+        months_late=np.where(agreed, 0, state.months_late),
+        package=np.where(agreed, package, state.package),
+        broker=np.where(agreed, broker, state.broker),
+        signed_by_format=np.where(agreed, state.format, state.signed_by_format),
+        month_signed=np.where(agreed, month, state.month_signed),
+        deal_noise=np.where(agreed[:, None, None], taste, state.deal_noise),
+        capability_at_signing=np.where(agreed, state.capability, state.capability_at_signing),
+        began=state.began & ~agreed,
+        late_steps=np.where(agreed, 0, state.late_steps),
+        collapsed=state.collapsed & ~agreed,
+        cause=np.where(agreed, 0, state.cause),
+        breaker=np.where(agreed, NO_ONE, state.breaker),
+        months_held=np.where(agreed, 0, state.months_held),
+        signed=state.signed | agreed,
+        deals=state.deals + agreed,
+        first_month_signed=np.where(agreed & (state.first_month_signed < 0), month, state.first_month_signed),
+        failed_rounds=np.where(agreed, 0, state.failed_rounds),
+    )

@@ -1,8 +1,26 @@
-"""Spatial utility: how much an actor likes a point in the issue space."""
+"""The one payoff scale: what a month of the world is worth to an actor.
+
+Every decision in the model (propose, accept, breach, respond, test, exercise,
+enforce, change format) compares options by the same monthly **flow utility**
+
+    F_i = U_i(x) + b_sec_i Sec_i + b_econ_i Econ_i - b_ten_i T
+
+where ``x`` is the point in the issue space the world is at (what has actually
+been delivered), ``Sec`` security, ``Econ`` the economy and ``T`` tension. The
+issue utility ``U`` has weight 1, so the other weights say how much a term is
+worth against the whole issue space. Paths of months are valued in
+:mod:`model.rules.paths`; realised utility is the same ``F`` of the state.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
+
+from model.domain import Issue
+
+_GUARANTEES = Issue.SECURITY_GUARANTEES.index
 
 
 def weights(salience: np.ndarray) -> np.ndarray:
@@ -11,38 +29,108 @@ def weights(salience: np.ndarray) -> np.ndarray:
     return salience / np.where(total > 0, total, 1.0)
 
 
-def utility(
-    ideal: np.ndarray, salience: np.ndarray, points: np.ndarray, ignore: np.ndarray | None = None
-) -> np.ndarray:
-    """Weighted city-block utility  u_i(x) = 1 - sum_k w_ik |x_k - theta_ik|,  w_ik = s_ik / sum_k s_ik.
+def issue_utility(ideal: np.ndarray, weight: np.ndarray, point: np.ndarray) -> np.ndarray:
+    """Weighted city-block utility  U(x) = 1 - sum_k w_k |x_k - theta_k|  of one actor.
 
-    ``ideal`` and ``salience`` are ``(R, A, K)``; ``points`` is ``(R, P, K)``;
-    the result is ``(R, A, P)`` in [0, 1]. Issues flagged in ``ignore`` (a
-    ``(K,)`` mask) cost nothing: the status quo has no phasing to dislike.
+    ``ideal`` and ``weight`` are ``(R, K)``; ``point`` is ``(R, ..., K)``; the
+    result is ``(R, ...)`` in [0, 1].
 
-    Hand check: an actor at 0 on one issue and 1 on another, equal salience,
+    Hand check: an actor at 0 on one issue and 1 on another, equal weights,
     judging the point (0.5, 0.5): 1 - (0.5 * 0.5 + 0.5 * 0.5) = 0.5.
 
-    >>> utility(np.array([[[0.0, 1.0]]]), np.array([[[1.0, 1.0]]]), np.array([[[0.5, 0.5]]]))
-    array([[[0.5]]])
-    """
-    w = weights(salience)
-    if ignore is not None:
-        w = np.where(ignore, 0.0, w)
-    distance = np.abs(points[:, None, :, :] - ideal[:, :, None, :])
-    return 1.0 - np.einsum("rak,rapk->rap", w, distance)
-
-
-def compromise(ideal: np.ndarray, salience: np.ndarray, capability: np.ndarray, present: np.ndarray) -> np.ndarray:
-    """A mediator's compromise: the clout-and-salience weighted mean of the parties' positions.
-
-    x_k = sum_i c_i s_ik theta_ik / sum_i c_i s_ik over the parties ``present``
-    (``(R, A)`` mask). Two parties with equal clout and salience meet at the
-    midpoint of their positions.
-
-    >>> compromise(np.array([[[0.2], [0.8]]]), np.ones((1, 2, 1)), np.ones((1, 2)), np.ones((1, 2), bool))
+    >>> issue_utility(np.array([[0.0, 1.0]]), np.array([[0.5, 0.5]]), np.array([[[0.5, 0.5]]]))
     array([[0.5]])
     """
-    w = capability[:, :, None] * salience * present[:, :, None]
-    total = w.sum(axis=1)
-    return np.einsum("rak,rak->rk", w, ideal) / np.where(total > 0, total, 1.0)
+    r, k = ideal.shape
+    distance = point.reshape(r, -1, k) - ideal[:, None, :]
+    np.abs(distance, out=distance)
+    distance *= weight[:, None, :]  # elementwise, then a sum along each row: a replication's numbers never
+    return 1.0 - distance.sum(axis=-1).reshape(point.shape[:-1])  # depend on the batch it is in
+
+
+def deterrence(arsenal: np.ndarray, guarantee: np.ndarray, credibility: np.ndarray) -> np.ndarray:
+    """The DPRK's security: its arsenal, and guarantees it believes, each cover what the other leaves.
+
+    S = 1 - (1 - a)(1 - g kappa): an arsenal ``a`` and a guarantee of strength
+    ``g`` believed with credibility ``kappa`` are substitutes, but a guarantee
+    replaces the arsenal only as far as it is believed (seed 001: Russia's
+    call for "international security guarantees").
+
+    >>> float(deterrence(np.array(0.6), np.array(1.0), np.array(0.5)))
+    0.8
+    """
+    return 1.0 - (1.0 - arsenal) * (1.0 - guarantee * credibility)
+
+
+@dataclass(frozen=True)
+class Preferences:
+    """One actor's terms of the flow utility, per replication (``(R,)`` arrays unless noted)."""
+
+    ideal: np.ndarray  # (R, K) current position
+    weight: np.ndarray  # (R, K) normalised salience
+    security: np.ndarray  # weight of security
+    economy: np.ndarray  # weight of the economy
+    tension: np.ndarray  # weight of tension
+    patience: np.ndarray  # monthly discount factor
+    owns_arsenal: bool  # the DPRK: security is deterrence; for the others it is the arsenal's absence
+    curvature: np.ndarray  # DPRK security is S ** curvature (concave: the last of the arsenal matters most)
+    economy_term: str  # "regime" (DPRK: 1 - felt pressure), "trade" (CHN, RUS: trade kept), or "none"
+    persistence: np.ndarray | None = None  # discounted mean share of today's excess tension still felt
+    keep: np.ndarray | None = None  # discounted mean share of the arsenal's gap to its ceiling still open
+
+
+@dataclass(frozen=True)
+class World:
+    """States of the world to value, each a ``(R, *shape)`` array (``point`` adds the issue axis)."""
+
+    point: np.ndarray  # (..., K) delivered point in the issue space
+    arsenal: np.ndarray  # DPRK arsenal, share of its ceiling
+    guarantee_credibility: np.ndarray  # kappa: how far the DPRK believes the guarantees in force
+    regime_economy: np.ndarray  # 1 - felt pressure on the DPRK
+    trade_kept: np.ndarray  # (..., E) share of each enforcer's DPRK trade that sanctions leave
+    tension: np.ndarray
+
+
+def security(prefs: Preferences, arsenal: np.ndarray, guarantee: np.ndarray, kappa: np.ndarray) -> np.ndarray:
+    """The security term before its weight: the DPRK's deterrence (concave), the others' safety from the arsenal."""
+    if not prefs.owns_arsenal:
+        return 1.0 - arsenal
+    secure = np.clip(deterrence(arsenal, guarantee, kappa), 0.0, 1.0)
+    return np.power(secure, _expand(prefs.curvature, secure.shape))
+
+
+def economy(prefs: Preferences, regime: np.ndarray, trade: np.ndarray, enforcer: int | None) -> np.ndarray:
+    """The economy term before its weight: the DPRK's (1 - felt pressure), an enforcer's trade kept, else 0."""
+    if prefs.economy_term == "regime":
+        return regime
+    if prefs.economy_term == "trade":
+        return trade[..., enforcer]
+    return np.zeros(regime.shape)
+
+
+def flow(prefs: Preferences, world: World, enforcer: int | None = None) -> np.ndarray:
+    """Monthly flow utility F of ``world`` for one actor; ``enforcer`` indexes its trade for CHN and RUS.
+
+    >>> ideal, weight = np.ones((1, 7)), np.full((1, 7), 1 / 7)
+    >>> prefs = Preferences(ideal, weight, np.array([0.5]), np.array([0.0]), np.array([0.2]), np.array([0.99]),
+    ...                     False, np.array([1.0]), "none")
+    >>> world = World(np.ones((1, 7)), np.array([0.4]), np.array([0.0]), np.array([1.0]), np.zeros((1, 2)),
+    ...               np.array([0.5]))
+    >>> round(float(flow(prefs, world)[0]), 6)  # 1 + 0.5 (1 - 0.4) - 0.2 * 0.5
+    1.2
+    """
+    shape = world.tension.shape
+    u = issue_utility(prefs.ideal, prefs.weight, world.point)
+    sec = security(prefs, world.arsenal, world.point[..., _GUARANTEES], world.guarantee_credibility)
+    econ = economy(prefs, world.regime_economy, world.trade_kept, enforcer)
+    return (
+        u
+        + _expand(prefs.security, shape) * sec
+        + _expand(prefs.economy, shape) * econ
+        - _expand(prefs.tension, shape) * world.tension
+    )
+
+
+def _expand(values: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """A ``(R,)`` array shaped to broadcast against ``(R, ...)``."""
+    return values.reshape((values.shape[0],) + (1,) * (len(shape) - 1))

@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from model.sweep.execute import ChunkTask, run_chunk
+from model.sweep.execute import ChunkTask, run_chunk, warm_up
 
 POOL_RESTARTS = 3
 """How often a process pool whose worker died is rebuilt before the sweep gives up (finished chunks are kept)."""
@@ -68,16 +68,27 @@ def _watch_parent(parent: int) -> None:
             os._exit(1)
 
 
-def run_pool(tasks: Iterator[ChunkTask], workers: int, task_timeout: float) -> Results:
-    """A spawn-context process pool (made here, never at import); a pool whose worker died is rebuilt."""
+def start_pool(workers: int):
+    """A spawn-context process pool (made here, never at import) whose workers start now and import the model,
+    so that they are ready by the time the parent has built the design and locked the folder."""
     import multiprocessing
-    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-    from concurrent.futures.process import BrokenProcessPool
+    from concurrent.futures import ProcessPoolExecutor
 
     context = multiprocessing.get_context("spawn")
+    pool = ProcessPoolExecutor(workers, context, initializer=worker_start, initargs=(os.getpid(),))
+    for _ in range(workers):
+        pool.submit(warm_up)
+    return pool
+
+
+def run_pool(tasks: Iterator[ChunkTask], workers: int, task_timeout: float, started=None) -> Results:
+    """Chunks on a process pool (``started``, or a new one); a pool whose worker died is rebuilt."""
+    from concurrent.futures import FIRST_COMPLETED, wait
+    from concurrent.futures.process import BrokenProcessPool
+
     retry: list[ChunkTask] = []
     for attempt in range(POOL_RESTARTS + 1):
-        pool = ProcessPoolExecutor(workers, context, initializer=worker_start, initargs=(os.getpid(),))
+        pool = started if attempt == 0 and started is not None else start_pool(workers)
         source = _chain(retry, tasks)
         retry = []
         try:

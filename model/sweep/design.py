@@ -189,7 +189,7 @@ def actor_parameters() -> tuple[Parameter, ...]:
     return tuple(
         Parameter(src.key, "uncertainty", "real", (src.key,), float(src.low), float(src.high))
         for src in sources().values()
-        if src.key.startswith("actors.") and src.low < src.high
+        if src.key.startswith("actors.") and src.is_numeric and src.low < src.high
     )
 
 

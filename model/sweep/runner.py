@@ -30,7 +30,15 @@ from model.columns import FORMAT_VERSION
 from model.errors import InputError, OutputError
 from model.records import code_record, file_hash
 from model.sweep import store
-from model.sweep.backends import SweepFailed, check_dask_workers, run_dask, run_pool, run_serial
+from model.sweep.backends import (
+    SweepFailed,
+    check_dask_workers,
+    run_dask,
+    run_pool,
+    run_serial,
+    start_pool,
+    stop_pool,
+)
 from model.sweep.design import Design, build_design, generator
 from model.sweep.execute import INDEX_COLUMNS, make_task
 from model.sweep.experiment import Experiment, load_experiment
@@ -145,13 +153,24 @@ def sweep(
     *,
     task_timeout: float = TASK_TIMEOUT,
 ) -> SweepResult:
-    """Run every unfinished chunk of an experiment's design into ``out``; see the module docstring."""
+    """Run every unfinished chunk of an experiment's design into ``out``; see the module docstring.
+
+    A process pool's workers start first and import the model while the parent builds the design.
+    """
     exp = load_experiment(experiment)
+    n = worker_count(workers) if not scheduler else 0
+    pool = start_pool(n) if n > 1 else None
+    try:
+        return _sweep(exp, Path(out), n, scheduler, resume, progress, task_timeout, pool)
+    finally:
+        if pool is not None:
+            stop_pool(pool)  # already shut down after a finished sweep; ends the workers after a failure
+
+
+def _sweep(exp: Experiment, out: Path, n: int, scheduler, resume: bool, progress, task_timeout: float, pool):
     design = build_design(exp)
     total = design.size * exp.meta.replications
     chunk_runs = exp.meta.chunk_runs or default_chunk_runs(total)
-    out = Path(out)
-    n = worker_count(workers) if not scheduler else 0
     manifest = manifest_for(exp, design, chunk_runs)
     client = connect_dask(scheduler) if scheduler else None
     try:
@@ -173,7 +192,7 @@ def sweep(
         elif n == 1:
             backend, results = "serial", run_serial(tasks)
         else:
-            backend, results = f"process pool of {n}", run_pool(tasks, n, task_timeout)
+            backend, results = f"process pool of {n}", run_pool(tasks, n, task_timeout, pool)
         started = time.perf_counter()
         ran = _write_all(out, manifest, results, done, total, bounds, pending, progress, design.parameters)
     finally:
