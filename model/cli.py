@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from model import __version__
+from model.domain import Actor
 from model.errors import InputError, OutputError
 
 DEFAULT_SCENARIO = "baseline-2019"
@@ -166,6 +167,30 @@ def build_parser() -> argparse.ArgumentParser:
     )
     forecast.add_argument("--out", type=Path, default=None, help="folder for forecast.json, rounds.csv, positions.csv")
     forecast.add_argument("--format", choices=("text", "json"), default="text", help="how to print the result")
+    play = commands.add_parser(
+        "play", help="take one actor's seat against the model's other five, in the terminal (docs/PLAY.md)"
+    )
+    play.add_argument("scenario", nargs="?", default=DEFAULT_SCENARIO, help=f"a scenario (default: {DEFAULT_SCENARIO})")
+    play.add_argument(
+        "--as",
+        dest="seat",
+        required=True,
+        type=str.upper,
+        choices=[a.value for a in Actor],
+        help="the actor you play",
+    )
+    play.add_argument("--seed", type=_bounded_int(0, SEED_LIMIT - 1), default=0, help="seed of the run (default: 0)")
+    play.add_argument("--months", type=_bounded_int(1, 600), default=None, help="months (default: the scenario's)")
+    play.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE")
+    play.add_argument("--log", type=Path, default=None, metavar="FILE", help="save the session (JSON) for replay")
+    play.add_argument(
+        "--runs",
+        type=_bounded_int(1, 100_000),
+        default=200,
+        help="model-only runs the debrief compares you with (default: 200)",
+    )
+    replay = commands.add_parser("replay", help="show a saved play session again, run by the same model")
+    replay.add_argument("log", type=Path, help="a log written by peninsula play --log")
     return parser
 
 
@@ -182,6 +207,8 @@ def main(argv: list[str] | None = None) -> int:
         "analyze": cmd_analyze,
         "report": cmd_report,
         "forecast": cmd_forecast,
+        "play": cmd_play,
+        "replay": cmd_replay,
     }[args.command]
     try:
         return handler(args)
@@ -328,6 +355,20 @@ def cmd_forecast(args: argparse.Namespace) -> int:
     from model.forecast.report import forecast_command
 
     return forecast_command(args)
+
+
+def cmd_play(args: argparse.Namespace) -> int:
+    from model.loader import load_scenario, resolve
+    from model.play_terminal import play
+
+    spec = load_scenario(resolve(args.scenario), args.overrides)
+    return play(spec, args.scenario, args.overrides, Actor(args.seat), args.seed, args.months, args.log, args.runs)
+
+
+def cmd_replay(args: argparse.Namespace) -> int:
+    from model.play_terminal import replay
+
+    return replay(args.log)
 
 
 if __name__ == "__main__":

@@ -910,7 +910,7 @@ class PeninsulaModel(mesa.Model):
                 {"nash": nash},
                 asked,
                 2,
-                {"candidates": candidates, "valid": plan["valid"]},
+                {"candidates": candidates, "valid": plan["valid"], "named": plan["named"]},
             )
             slot = np.where(asked, picked.index, slot)
         tabled = mediated & (slot >= 0)

@@ -1,0 +1,227 @@
+"""A person in one actor's seat: the month pauses at each of the seat's decisions until an answer comes.
+
+The seat is a policy (:class:`Seat`) whose answer comes from outside: while it
+has none, :meth:`PeninsulaModel.advance` yields a ``Pending`` decision, and the
+:class:`Session` turns it into a :class:`Prompt` (the options, each with the
+actor's own value on the model's one payoff scale). The other five actors
+answer by their policies. Because the seat answers with the same option index
+a scripted policy would, the same seat, seed and answers give the same run.
+
+The terminal front end (``peninsula play``) and the log that ``peninsula
+replay`` shows again are in :mod:`model.play_terminal`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from model.domain import Actor, Proposal
+from model.narrate import calendar, line
+from model.policies import Choice, Decision, UtilityPolicy, View, profiles
+from model.scenario import Scenario
+
+NO_OFFER = -1
+
+QUESTIONS = {
+    Decision.ENFORCE: "How much of the UN mandate do you enforce this month?",
+    Decision.PROVOKE: "Do you test, launch or hold back this month?",
+    Decision.EXERCISE: "Do you hold this season's major exercise?",
+    Decision.COUNCIL: "A test or launch came before the Security Council: do you consent to a new resolution?",
+    Decision.RESPOND: "The other side breached the agreement: tolerate it or end the agreement?",
+    Decision.WALK: "Keep the agreement in force, or walk away from it?",
+    Decision.CALL_FORMAT: "As a broker, do you call for six-party talks?",
+    Decision.CONSENT_FORMAT: "Six-party talks were called: do you consent?",
+    Decision.PROPOSE: "Talks this month: which proposal do you table?",
+    Decision.BROKER: "The veto players did not agree: which text do you table as broker?",
+    Decision.ACCEPT: "A text is on the table: do you sign it?",
+}
+
+LABELS = {
+    "less": "deliver a step less of the mandate",
+    "hold": "hold as you are",
+    "more": "deliver a step more of the mandate",
+    "none": "hold back",
+    "short_range": "fire short-range missiles",
+    "launch": "launch a satellite",
+    "strategic_test": "hold a strategic test",
+    "exercise": "hold the exercise",
+    "consent": "consent",
+    "veto": "veto",
+    "tolerate": "tolerate it: the agreement goes on",
+    "respond": "end the agreement",
+    "stay": "keep the agreement",
+    "walk": "walk away",
+    "call": "call for six-party talks",
+    "wait": "do not call",
+    "decline": "decline",
+    "accept": "sign",
+    "reject": "do not sign",
+}
+
+
+@dataclass(frozen=True)
+class Option:
+    """One choice before the seat: its name, words, the actor's own value of it, and the index the rules take."""
+
+    name: str
+    label: str
+    value: float
+    index: int
+
+
+@dataclass(frozen=True)
+class Prompt:
+    """A decision waiting for the person in the seat (replication 0 of a one-run model)."""
+
+    month: int
+    actor: Actor
+    decision: Decision
+    question: str
+    options: tuple[Option, ...]
+    view: View
+
+
+def options_of(view: View) -> tuple[Option, ...]:
+    """The options open to the seat in a view, with its own values (options worth -inf are not open)."""
+    if view.decision is Decision.PROPOSE:
+        return _proposals(view)
+    if view.decision is Decision.BROKER:
+        return _brokered(view)
+    found = []
+    for i, (name, values) in enumerate(view.options.items()):
+        value = float(np.broadcast_to(values, view.asked.shape)[0])
+        if np.isfinite(value):
+            found.append(Option(name, LABELS.get(name, name.replace("_", " ")), value, i))
+    return tuple(found)
+
+
+def _proposals(view: View) -> tuple[Option, ...]:
+    """Each named proposal the seat may table, valued at its expected value (signature odds included)."""
+    names = view.context["names"]
+    expected = np.asarray(view.options["offers"])[0]
+    found = [
+        Option(name, f"table {name.replace('_', ' ')}", float(ev), j)
+        for j, (name, ev) in enumerate(zip(names, expected, strict=True))
+        if np.isfinite(ev)
+    ]
+    nothing = float(np.asarray(view.options["no_offer"])[0])
+    return (*found, Option("none", "table nothing", nothing, NO_OFFER))
+
+
+def _brokered(view: View) -> tuple[Option, ...]:
+    """The texts a broker may table (named proposals, then blends), valued by the broker itself."""
+    candidates, valid, named = view.context["candidates"], view.context["valid"][0], view.context["named"]
+    values = view.outlook.value(view.actor.index, candidates)[0]
+    found = []
+    for c in np.flatnonzero(valid):
+        if c < named:
+            name = list(Proposal)[c].value
+            label = f"table {name.replace('_', ' ')}"
+        else:
+            point = candidates.point[0, c]
+            name = f"compromise_{c - named + 1}"
+            label = f"table compromise {c - named + 1} (" + ", ".join(f"{x:.2f}" for x in point) + ")"
+        found.append(Option(name, label, float(values[c]), int(c)))
+    nothing = Option("none", "table nothing", float("nan"), NO_OFFER)
+    return (*found, nothing)
+
+
+class Seat:
+    """A policy whose answer comes from outside: None (waiting) until :attr:`answer` is set.
+
+    Where the seat is not asked in the run (a decision that does not concern
+    it), its profile's policy answers, as the rules ignore that answer anyway.
+    Its demands (margin, concessions) are its profile's, so the other actors
+    read it as they would read the model's own actor.
+    """
+
+    name = "seat"
+
+    def __init__(self, fallback: UtilityPolicy) -> None:
+        self.fallback = fallback
+        self.answer: int | None = None
+
+    @property
+    def margin_scale(self) -> float:
+        return self.fallback.margin_scale
+
+    @property
+    def concession_scale(self) -> float:
+        return self.fallback.concession_scale
+
+    def decide(self, view: View) -> Choice | None:
+        if not bool(view.asked[0]):
+            return self.fallback.decide(view)
+        if self.answer is None:
+            return None
+        index, self.answer = self.answer, None
+        return Choice(np.full(view.asked.shape, index, dtype=np.int64), view.options)
+
+
+Answer = Callable[[Prompt, list[str]], int | None]
+"""Given a prompt and what happened since the last one (lines of the timeline), the position of the
+chosen option in ``prompt.options``, or None when no more answers will come."""
+
+
+@dataclass
+class Session:
+    """One run of a scenario with a person in ``actor``'s seat."""
+
+    spec: Scenario
+    actor: Actor
+    seed: int
+    months: int | None = None
+    choices: list[dict] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        from model.simulation import PeninsulaModel
+
+        self.seat = Seat(profiles()[self.spec.actors[self.actor].profile])
+        self.model = PeninsulaModel(
+            self.spec, rng=self.seed, months=self.months, narrate=True, policies={self.actor: self.seat}
+        )
+        self.months = self.model.months
+        self._told = 0
+        self.month = 0  # the month of the latest decision
+        self.complete = False
+
+    def play(self, answer: Answer) -> bool:
+        """Run to the end, asking ``answer`` at each of the seat's decisions; False if the answers ran out."""
+        model = self.model
+        while model.running:
+            month = model.advance()
+            try:
+                pending = next(month)
+                while True:
+                    prompt = prompt_for(pending.view)
+                    self.month = prompt.month
+                    if len(prompt.options) == 1:  # nothing to choose (e.g. no act is ready): not asked, not logged
+                        self.seat.answer = prompt.options[0].index
+                    else:
+                        pick = answer(prompt, self.news())
+                        if pick is None:
+                            return False
+                        option = prompt.options[pick]
+                        self.seat.answer = option.index
+                        self.choices.append(
+                            {"month": prompt.month, "decision": prompt.decision.value, "chosen": option.name}
+                        )
+                    pending = month.send(None)
+            except StopIteration:
+                pass
+        self.complete = True
+        return True
+
+    def news(self) -> list[str]:
+        """The timeline's lines since the last call, each with its date."""
+        fresh = self.model.records[self._told :]
+        self._told = len(self.model.records)
+        start = self.spec.scenario.start
+        return [f"{calendar(start, r.month)}: {text}" for r in fresh if (text := line(r)) is not None]
+
+
+def prompt_for(view: View) -> Prompt:
+    return Prompt(view.month, view.actor, view.decision, QUESTIONS[view.decision], options_of(view), view)
