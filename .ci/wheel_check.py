@@ -30,16 +30,21 @@ def main() -> None:
         load_scenario(name)
     for name in experiments:
         load_experiment(name)
+    from model import exercises
+
+    sheets = {p.name for p in (REPO / "exercises").glob("*.toml")}
+    assert {p.name for p in exercises.shipped().values()} == sheets, sheets
     files = [str(f) for f in distribution("peninsula").files or ()]
     assert any(f.endswith(".dist-info/licenses/LICENSE") or f.endswith(".dist-info/LICENSE") for f in files), files
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "out"
-        for args in (["experiments"], ["sweep", "format-comparison", "--out", str(out)], ["report", str(out)]):
+        steps = (["experiments"], ["exercise", "show", "1"], ["sweep", "format-comparison", "--out", str(out)])
+        for args in (*steps, ["report", str(out)]):
             done = subprocess.run([PENINSULA, *args], capture_output=True, text=True, cwd=tmp, timeout=600)
             assert done.returncode == 0, (args, done.stderr)
         assert (out / "report.html").is_file()
     print(
-        f"wheel: {len(scenarios)} scenarios and {len(experiments)} experiments load by name; "
+        f"wheel: {len(scenarios)} scenarios, {len(experiments)} experiments and {len(sheets)} exercises load by name; "
         "format-comparison swept, analysed and reported from the installed wheel"
     )
 

@@ -189,6 +189,9 @@ def build_parser() -> argparse.ArgumentParser:
         default=200,
         help="model-only runs the debrief compares you with (default: 200)",
     )
+    exercise = commands.add_parser("exercise", help="worksheets for class, and their keys computed from the model")
+    exercise.add_argument("action", choices=("list", "show", "key"), help="list them, show a student's sheet, or a key")
+    exercise.add_argument("ref", nargs="?", default=None, help="the exercise's number or id (for show and key)")
     replay = commands.add_parser("replay", help="show a saved play session again, run by the same model")
     replay.add_argument("log", type=Path, help="a log written by peninsula play --log")
     return parser
@@ -209,6 +212,7 @@ def main(argv: list[str] | None = None) -> int:
         "forecast": cmd_forecast,
         "play": cmd_play,
         "replay": cmd_replay,
+        "exercise": cmd_exercise,
     }[args.command]
     try:
         return handler(args)
@@ -369,6 +373,29 @@ def cmd_replay(args: argparse.Namespace) -> int:
     from model.play_terminal import replay
 
     return replay(args.log)
+
+
+def cmd_exercise(args: argparse.Namespace) -> int:
+    from model import exercises
+
+    if args.action == "list":
+        for number, path in exercises.shipped().items():
+            sheet = exercises.load(path)
+            print(f"{number}. {sheet.title} ({sheet.id})")
+        return 0
+    if args.ref is None:
+        raise InputError("exercise", args.action, "name an exercise by number or id (peninsula exercise list)")
+    sheet = exercises.find(args.ref)
+    if args.action == "show":
+        print(exercises.student_sheet(sheet))
+        return 0
+    text, holds = exercises.teacher_key(sheet)
+    print(text)
+    if not holds:
+        print(
+            "peninsula: a claim of this key no longer holds in the model: the worksheet needs revising", file=sys.stderr
+        )
+    return 0 if holds else 1
 
 
 if __name__ == "__main__":

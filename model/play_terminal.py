@@ -236,9 +236,10 @@ def play(
     months: int | None,
     log: Path | None,
     runs: int,
-    stream: TextIO = sys.stdin,
-    out: TextIO = sys.stdout,
+    stream: TextIO | None = None,
+    out: TextIO | None = None,
 ) -> int:
+    stream, out = stream or sys.stdin, out or sys.stdout
     start = spec.scenario.start
     session = Session(spec, actor, seed, months)
     print(f"{spec.scenario.name}: {spec.scenario.question}", file=out)
@@ -268,7 +269,8 @@ def play(
     return 0
 
 
-def replay(path: Path, out: TextIO = sys.stdout) -> int:
+def replay(path: Path, out: TextIO | None = None) -> int:
+    out = out or sys.stdout
     from model.loader import load_scenario
     from model.outcomes import outcomes
     from model.records import plain, row

@@ -44,7 +44,8 @@ class Tally:
     def __init__(self) -> None:
         self.n = self.deals = 0
         self.classes, self.packages, self.nearest = Counts(), Counts(), Counts()
-        self.dists = {name: Distribution() for name in (*self.CONTINUOUS, "months_held_of_deals")}
+        self.dists = {name: Distribution() for name in (*self.CONTINUOUS, "months_held_of_deals", "denuclearization")}
+        self.utility: dict[str, float] = {}
 
     def add(self, out: dict[str, np.ndarray]) -> Tally:
         signed = np.asarray(out["deal_reached"]).astype(bool)
@@ -57,6 +58,10 @@ class Tally:
         for name in self.CONTINUOUS:
             self.dists[name].add(out[name])
         self.dists["months_held_of_deals"].add(np.asarray(out["months_held"])[signed])
+        self.dists["denuclearization"].add(out["deal_denuclearization"])  # NaN (no agreement) is left out
+        for column in (c for c in out if c.startswith("utility_")):
+            actor = column.removeprefix("utility_")
+            self.utility[actor] = self.utility.get(actor, 0.0) + float(np.sum(out[column]))
         return self
 
     def summary(self) -> dict[str, Any]:
@@ -70,6 +75,8 @@ class Tally:
             "nearest_packages_of_deals": self.nearest.shares() if deals else {},
             **{name: _quantiles(self.dists[name]) for name in ("month_agreed", "months_held_of_deals", "tests")},
             **{name: _quantiles(self.dists[name]) for name in ("tension_mean", "income_end", "capability_end")},
+            "denuclearization_of_deals": _quantiles(self.dists["denuclearization"]),
+            "mean_utility": {actor: total / n for actor, total in self.utility.items()},
         }
 
 
@@ -99,10 +106,13 @@ def summary_text(summary: dict[str, Any]) -> str:
         ("tension_mean", "Mean tension"),
         ("income_end", "DPRK income at end"),
         ("capability_end", "DPRK capability at end"),
+        ("denuclearization_of_deals", "Denuclearization agreed (deals)"),
     ):
         q = summary[key]
         if q:
             lines.append(
                 f"{label}: mean {q['mean']:.2f}, median {q['median']:.2f} (10%-90%: {q['p10']:.2f} to {q['p90']:.2f})"
             )
+    if summary.get("mean_utility"):
+        lines.append("Mean realised utility: " + ", ".join(f"{a} {u:.3f}" for a, u in summary["mean_utility"].items()))
     return "\n".join(lines)

@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 FIRST = [
     "test_payoff.py",
     "test_rules.py",
+    "test_options.py",
     "test_beliefs.py",
     "test_policies.py",
     "test_directions.py",

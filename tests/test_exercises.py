@@ -1,0 +1,131 @@
+"""Worksheets cannot rot: every key is recomputed, every claim checked, every command run, every number shown."""
+
+from __future__ import annotations
+
+import io
+import json
+import shlex
+from functools import cache
+
+import pytest
+
+from model import exercises
+from model.cli import main
+from model.errors import InputError
+
+SHEETS = {n: exercises.load(p) for n, p in exercises.shipped().items()}
+
+
+@cache
+def values(number: int) -> dict[str, float]:
+    return exercises.values_of(SHEETS[number])
+
+
+def test_at_least_six_worksheets_numbered_from_one():
+    assert len(SHEETS) >= 6
+    assert list(SHEETS) == list(range(1, len(SHEETS) + 1))
+    assert len({s.id for s in SHEETS.values()}) == len(SHEETS)
+
+
+@pytest.mark.parametrize("number", list(SHEETS))
+def test_every_claim_of_the_key_holds_in_the_model(number):
+    text, holds = exercises.teacher_key(SHEETS[number], values(number))
+    failed = [c.says for c, ok in exercises.checks_of(SHEETS[number], values(number)) if not ok]
+    assert holds, f"exercise {number}: no longer holds: {failed}"
+    assert "{" not in text.split("Computed from")[0], "every placeholder is filled"
+
+
+@pytest.mark.parametrize("number", list(SHEETS))
+def test_every_number_of_the_key_comes_from_a_command_on_the_sheet(number):
+    sheet = SHEETS[number]
+    for m in sheet.measure:
+        assert m.command() in sheet.commands, f"{m.name}: the students cannot reproduce it"
+
+
+def _shown(summary: dict, m: exercises.Measure) -> float:
+    """Where a measure stands in the summary a student's command prints."""
+    if m.column == "deal_reached":
+        return summary["deal_probability"]
+    if m.column == "outcome_class":
+        return summary["outcome_classes"].get(m.value, 0.0)
+    if m.column.startswith("utility_"):
+        return summary["mean_utility"][m.column.removeprefix("utility_")]
+    key = {"deal_denuclearization": "denuclearization_of_deals", "months_held": "months_held_of_deals"}
+    return summary[key.get(m.column, m.column)][m.statistic]
+
+
+@pytest.mark.parametrize("number", list(SHEETS))
+def test_every_command_runs_and_shows_the_keys_numbers(number, capsys, monkeypatch):
+    sheet = SHEETS[number]
+    for command in sheet.commands:
+        argv = shlex.split(command)[1:]
+        monkeypatch.setattr("sys.stdin", io.StringIO("1\n" * 500))  # a play session answers 1 throughout
+        if argv[0] == "play":
+            argv += ["--runs", "20"]
+        json_out = argv[0] == "run" and "--replications" in argv
+        assert main(argv + (["--format", "json"] if json_out else [])) == 0, command
+        printed = capsys.readouterr().out
+        if not json_out:
+            continue
+        summary = json.loads(printed)["summary"]
+        for m in sheet.measure:
+            if m.command() == command:
+                assert _shown(summary, m) == pytest.approx(values(number)[m.name], abs=0.005), m.name
+
+
+def test_the_students_sheet_has_no_key_and_the_key_says_where_its_numbers_come_from(capsys):
+    assert main(["exercise", "show", "1"]) == 0
+    sheet = capsys.readouterr().out
+    assert "Questions:" in sheet and "Key to" not in sheet and "Computed from" not in sheet
+    assert main(["exercise", "key", "why-hanoi-failed"]) == 0
+    key = capsys.readouterr().out
+    assert "Computed from:" in key and "[holds]" in key
+
+
+def test_a_key_whose_claim_fails_says_so():
+    sheet = SHEETS[1].model_copy(
+        update={"check": (exercises.Check(left="hanoi_no_deal", op="<", right=0.5, says="Hanoi mostly succeeds"),)}
+    )
+    text, holds = exercises.teacher_key(sheet, values(1))
+    assert not holds and "NO LONGER HOLDS" in text
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["exercise", "show", "99"], "no such exercise"),
+        (["exercise", "key", "no-such-sheet"], "no such exercise"),
+        (["exercise", "show"], "name an exercise"),
+    ],
+)
+def test_an_unknown_exercise_is_a_clear_error(argv, message, capsys):
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+
+
+VALID = (
+    'number = 1\nid = "x"\ntitle = "t"\ngoal = "g"\ncommands = ["peninsula run x"]\nquestions = ["q"]\n'
+    'key = "{a:.2f}"\n'
+)
+MEASURE = '[[measure]]\nname = "a"\nscenario = "x"\nstatistic = "mean"\ncolumn = "tests"\n'
+
+
+@pytest.mark.parametrize(
+    ("text", "field"),
+    [
+        ("number = [", "not a readable worksheet"),
+        ("surprise = 2\n" + VALID + MEASURE, "surprise"),
+        (VALID.replace("{a:.2f}", "{nothing}") + MEASURE, "nothing"),
+        (VALID.replace("peninsula run x", "rm -rf /") + MEASURE, "must start with 'peninsula '"),
+        (VALID.replace("{a:.2f}", "{a.__class__}") + MEASURE, "a.__class__"),
+        (VALID + MEASURE.replace('"mean"', '"share"'), "a share needs the value"),
+        (VALID, "measure"),
+    ],
+)
+def test_a_bad_worksheet_file_names_the_file_and_the_problem(text, field, tmp_path):
+    path = tmp_path / "bad.toml"
+    path.write_text(text)
+    with pytest.raises(InputError) as err:
+        exercises.load(path)
+    assert str(path) in str(err.value) and field in str(err.value)
