@@ -23,6 +23,7 @@ PENINSULA = str(Path(sys.executable).parent / "peninsula")
 def main() -> None:
     assert REPO not in Path(model.__file__).resolve().parents, f"model imported from the checkout: {model.__file__}"
     scenarios = {p.stem for p in (REPO / "scenarios").glob("*.toml")}
+    scenarios |= {f"history/{p.stem}" for p in (REPO / "scenarios" / "history").glob("*.toml")}
     experiments = {p.stem for p in (REPO / "experiments").glob("*.toml")}
     assert set(shipped_scenarios()) == scenarios, set(scenarios) ^ set(shipped_scenarios())
     assert set(shipped_experiments()) == experiments, set(experiments) ^ set(shipped_experiments())

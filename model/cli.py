@@ -192,6 +192,14 @@ def build_parser() -> argparse.ArgumentParser:
     exercise = commands.add_parser("exercise", help="worksheets for class, and their keys computed from the model")
     exercise.add_argument("action", choices=("list", "show", "key"), help="list them, show a student's sheet, or a key")
     exercise.add_argument("ref", nargs="?", default=None, help="the exercise's number or id (for show and key)")
+    backcast = commands.add_parser(
+        "backcast", help="run every historical case and score the model against the record (docs/BACKCAST.md)"
+    )
+    backcast.add_argument("folder", nargs="?", type=Path, default=None, help="historical scenarios (default: shipped)")
+    backcast.add_argument("--replications", type=_bounded_int(1, 1_000_000), default=200, help="per case (default 200)")
+    backcast.add_argument("--seed", type=_bounded_int(0, SEED_LIMIT - 1), default=2019, help="root seed (default 2019)")
+    backcast.add_argument("--no-sensitivity", action="store_true", help="skip the other-codings table")
+    backcast.add_argument("--format", choices=("text", "json"), default="text", help="how to print the result")
     replay = commands.add_parser("replay", help="show a saved play session again, run by the same model")
     replay.add_argument("log", type=Path, help="a log written by peninsula play --log")
     return parser
@@ -213,6 +221,7 @@ def main(argv: list[str] | None = None) -> int:
         "play": cmd_play,
         "replay": cmd_replay,
         "exercise": cmd_exercise,
+        "backcast": cmd_backcast,
     }[args.command]
     try:
         return handler(args)
@@ -396,6 +405,14 @@ def cmd_exercise(args: argparse.Namespace) -> int:
             "peninsula: a claim of this key no longer holds in the model: the worksheet needs revising", file=sys.stderr
         )
     return 0 if holds else 1
+
+
+def cmd_backcast(args: argparse.Namespace) -> int:
+    from model.history import backcast_text, run_backcast
+
+    report = run_backcast(args.folder, args.replications, args.seed, sensitivity=not args.no_sensitivity)
+    print(json.dumps(report, indent=2) if args.format == "json" else backcast_text(report))
+    return 0
 
 
 if __name__ == "__main__":

@@ -161,7 +161,13 @@ def scenarios_markdown() -> str:
     return "\n".join(lines) + "\n"
 
 
-GENERATED = {"SCENARIOS.md": scenarios_markdown, "DATA.md": data_markdown}
+def _backcast() -> str:
+    from model.history import backcast_markdown
+
+    return backcast_markdown()
+
+
+GENERATED = {"SCENARIOS.md": scenarios_markdown, "DATA.md": data_markdown, "BACKCAST.md": _backcast}
 
 
 def main() -> None:

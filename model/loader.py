@@ -45,7 +45,9 @@ def scenario_dir() -> Path:
 
 
 def shipped_scenarios() -> dict[str, Path]:
-    return {p.stem: p for p in sorted(scenario_dir().glob("*.toml"))}
+    """Shipped scenarios by name; the historical cases as ``history/NAME`` (``peninsula backcast`` runs them)."""
+    top = {p.stem: p for p in sorted(scenario_dir().glob("*.toml"))}
+    return top | {f"history/{p.stem}": p for p in sorted((scenario_dir() / "history").glob("*.toml"))}
 
 
 def resolve(ref: str | Path, relative_to: Path | None = None, root: Path | None = None) -> Path:

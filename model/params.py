@@ -120,7 +120,7 @@ def compile_params(scenario: Scenario) -> dict[str, np.ndarray]:
     """One replication's parameter arrays, each of shape ``(1, ...)``."""
     arrays = _empty()
     for key, value in flatten(scenario.to_tree()).items():
-        if key.startswith(("scenario.", "events")) or key.endswith(".profile"):
+        if key.startswith(("scenario.", "events", "record.")) or key.endswith(".profile"):
             continue
         write(arrays, key, value)
     for i in range(N_ACTORS):

@@ -10,7 +10,7 @@ and sweeps name what they change.
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -260,6 +260,27 @@ class Meta(Frozen):
         return value
 
 
+class Coding(Frozen):
+    """A historical case coded on the one scale of ../shared/BACKGROUND.md (``model.history`` maps it)."""
+
+    china_enforcement: Annotated[int, Field(ge=0, le=3)]
+    russia_enforcement: Annotated[int, Field(ge=0, le=3)]
+    trust: Annotated[int, Field(ge=0, le=3)]
+    exercises: Literal["held", "reduced", "suspended"]
+    provocation: Literal["none", "major"]
+    us_position: Literal["BIG", "PHASED"]
+
+
+class HistoricalRecord(Frozen):
+    """What happened in a historical case: the outcome class read at the end of the scenario's window."""
+
+    case: str = Field(pattern=r"^E\d+$")
+    outcome: Literal["deal", "partial_deal", "collapse", "no_deal"]
+    months_held: Annotated[float, Field(ge=0)] | None = None
+    sources: tuple[str, ...] = Field(min_length=1)
+    coding: Coding
+
+
 class Scenario(Frozen):
     """A whole scenario: every number the model needs, validated."""
 
@@ -273,6 +294,7 @@ class Scenario(Frozen):
     actors: dict[Actor, ActorParams]
     proposals: dict[Proposal, ProposalSpec]
     events: tuple[Event, ...] = ()
+    record: HistoricalRecord | None = None  # a historical case only: what happened, and its coding
 
     @field_validator("actors", "proposals")
     @classmethod

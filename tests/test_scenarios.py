@@ -46,7 +46,7 @@ def test_the_issue_s_scenarios_are_all_shipped():
         "six-party-revival",
     }
     assert required <= set(SHIPPED)
-    assert set(shipped_scenarios()) == set(SHIPPED)
+    assert {n for n in shipped_scenarios() if "/" not in n} == set(SHIPPED)
 
 
 @pytest.mark.parametrize("path", SCENARIO_FILES, ids=SHIPPED)
