@@ -259,29 +259,24 @@ def backcast_text(report: dict[str, Any]) -> str:
 
 def mapping_text() -> str:
     """The coding-to-model mapping as a Markdown table (generated, so the docs cannot drift from the code)."""
-    rows = [
-        "| coded level | model value | keys |",
-        "|---|---|---|",
-        "| enforcement (China, Russia) 0 / 1 / 2 / 3 | "
-        + " / ".join(f"{v:g}" for v in ENFORCEMENT.values())
-        + " | `sanctions.enforcement.<enforcer>.<every channel>` |",
-        "| China's enforcement 0 / 1 / 2 / 3 | "
-        + " / ".join(f"{v:g}" for v in PRESSURE.values())
-        + " | `initial.pressure` |",
-        "| trust 0 / 1 / 2 / 3 | "
-        + " / ".join(f"{v:g}" for v in TRUST.values())
-        + " | `actors.US.trust.DPRK`, `actors.DPRK.trust.US` |",
-        "| recent provocation none / major | "
-        + " / ".join(f"{v:g}" for v in TENSION.values())
-        + " | `initial.tension` |",
-        "| exercises held / reduced / suspended | "
-        + " / ".join(f"suspended {str(s).lower()}, months {m}" for s, m in EXERCISES.values())
-        + " | `conflict.exercises_suspended`, `conflict.exercise_months` |",
-        "| US position BIG / PHASED | "
-        + " / ".join(f"{v:g}" for v in US_PHASING.values())
-        + " | `actors.US.ideal.phasing` |",
-    ]
-    return "\n".join(rows)
+
+    def row(levels: str, values, keys: str) -> str:
+        return f"| {levels} | {' / '.join(values)} | {keys} |"
+
+    numbers = lambda table: [f"{v:g}" for v in table.values()]  # noqa: E731
+    exercises = [f"suspended {str(s).lower()}, months {m}" for s, m in EXERCISES.values()]
+    return "\n".join(
+        [
+            "| coded level | model value | keys |",
+            "|---|---|---|",
+            row("enforcement (China, Russia) 0 / 1 / 2 / 3", numbers(ENFORCEMENT), "`sanctions.enforcement.*`"),
+            row("China's enforcement 0 / 1 / 2 / 3", numbers(PRESSURE), "`initial.pressure`"),
+            row("trust 0 / 1 / 2 / 3", numbers(TRUST), "`actors.US.trust.DPRK`, `actors.DPRK.trust.US`"),
+            row("recent provocation none / major", numbers(TENSION), "`initial.tension`"),
+            row("exercises held / reduced / suspended", exercises, "`conflict.exercises_suspended`, `exercise_months`"),
+            row("US position BIG / PHASED", numbers(US_PHASING), "`actors.US.ideal.phasing`"),
+        ]
+    )
 
 
 def conditions_text(folder: Path | None = None) -> str:

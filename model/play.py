@@ -20,7 +20,7 @@ import numpy as np
 
 from model.domain import Actor, Proposal
 from model.narrate import calendar, line
-from model.policies import Choice, Decision, UtilityPolicy, View, profiles
+from model.policies import Choice, Decision, DefersToProfile, UtilityPolicy, View, profiles
 from model.scenario import Scenario
 
 NO_OFFER = -1
@@ -129,7 +129,7 @@ def _brokered(view: View) -> tuple[Option, ...]:
     return (*found, nothing)
 
 
-class Seat:
+class Seat(DefersToProfile):
     """A policy whose answer comes from outside: None (waiting) until :attr:`answer` is set.
 
     Where the seat is not asked in the run (a decision that does not concern
@@ -143,14 +143,6 @@ class Seat:
     def __init__(self, fallback: UtilityPolicy) -> None:
         self.fallback = fallback
         self.answer: int | None = None
-
-    @property
-    def margin_scale(self) -> float:
-        return self.fallback.margin_scale
-
-    @property
-    def concession_scale(self) -> float:
-        return self.fallback.concession_scale
 
     def decide(self, view: View) -> Choice | None:
         if not bool(view.asked[0]):

@@ -140,8 +140,23 @@ def _best_offer(ev: np.ndarray, no_offer: np.ndarray, joint: np.ndarray | None, 
     return np.where(slot >= 0, slot, np.where(opens, opening, -1))
 
 
+class DefersToProfile:
+    """A policy that answers some decisions itself and leaves its demands (margin, concessions) to the
+    profile's policy in ``fallback``, so the other actors read it as they would the model's own actor."""
+
+    fallback: UtilityPolicy
+
+    @property
+    def margin_scale(self) -> float:
+        return self.fallback.margin_scale
+
+    @property
+    def concession_scale(self) -> float:
+        return self.fallback.concession_scale
+
+
 @dataclass(frozen=True)
-class ScriptedPolicy:
+class ScriptedPolicy(DefersToProfile):
     """A fixed answer to some decisions (by option name), the default policy for the rest.
 
     ``ScriptedPolicy("dove", {Decision.ACCEPT: "accept"})`` signs whatever is
@@ -160,14 +175,6 @@ class ScriptedPolicy:
         names = list(view.context.get("names", view.options))  # a proposal is scripted by its name
         index = names.index(chosen) if chosen in names else -1
         return Choice(np.full(view.asked.shape, index, dtype=np.int64), view.options)
-
-    @property
-    def margin_scale(self) -> float:
-        return self.fallback.margin_scale
-
-    @property
-    def concession_scale(self) -> float:
-        return self.fallback.concession_scale
 
 
 @cache
