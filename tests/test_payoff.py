@@ -161,19 +161,38 @@ def accepted_scope(out) -> float:
     return best
 
 
-@given(state=states(), more=st.floats(0.1, 0.3), arsenal=st.floats(0.35, 0.9))
-def test_a_larger_arsenal_lowers_the_scope_the_dprk_accepts(state, more, arsenal):
-    """For a DPRK that has a deterrent (a third of its ceiling or more; the scenarios start at 0.6).
+STILL = model_of("baseline-2019", overrides=("dynamics.conflict.capability_growth=0",))
 
-    Below that the sign can turn, and the model says why: an agreement freezes the
-    arsenal's growth, and a small arsenal's owner loses more by the freeze than it
-    loses by dismantling a share of little (hypothesis found 0.25 against 0.5, at
-    trust 0.05, where the larger arsenal accepts a scope of 0.025 and the smaller none).
+
+@given(state=states(), more=st.floats(0.1, 0.3), arsenal=st.floats(0.05, 0.9))
+def test_a_larger_arsenal_lowers_the_scope_the_dprk_accepts(state, more, arsenal):
+    """The arsenal as security: a DPRK with more to give up demands more before it gives a share of it.
+
+    Checked where the arsenal does not grow: an agreement also freezes the arsenal's growth,
+    and that second effect can turn the sign (next test), so the property does not hold for
+    every state with growth on.
     """
     state = {**state, "capability": arsenal}
-    small = outlook_at(MODEL, **state)
-    large = outlook_at(MODEL, **{**state, "capability": min(arsenal + more, 1.0)})
+    small = outlook_at(STILL, **state)
+    large = outlook_at(STILL, **{**state, "capability": min(arsenal + more, 1.0)})
     assert accepted_scope(large) <= accepted_scope(small)
+
+
+def test_the_freeze_of_a_growing_arsenal_can_turn_the_sign():
+    """Why the property above is checked without growth (a case hypothesis found, reported, not tuned away).
+
+    A DPRK that barely trusts the US (0.05) expects the agreement to break down; what it keeps
+    from a deal is mostly the freeze of the arsenal's growth, and the smaller arsenal, with more
+    room to grow, loses more by that freeze: at 0.75 the DPRK accepts a token scope, at 0.5 none.
+    Without growth the freeze costs nothing and the larger arsenal accepts no more than the smaller.
+    """
+    trust = MODEL.state.trust.copy()
+    trust[0, DPRK, US] = 0.05
+    state = {"tension": 0.0, "relief": 0.1484375, "trust": trust, "delivery_shift": np.zeros((1, 2))}
+    growing = [accepted_scope(outlook_at(MODEL, **state, capability=a)) for a in (0.5, 0.75)]
+    still = [accepted_scope(outlook_at(STILL, **state, capability=a)) for a in (0.5, 0.75)]
+    assert growing[1] > growing[0]
+    assert still[1] <= still[0]
 
 
 def surpluses(out):
