@@ -147,10 +147,7 @@ def find(ref: str) -> Worksheet:
 
 def measure(m: Measure) -> float:
     """One measure, computed from seeded runs of the model."""
-    from model.loader import load_scenario
-    from model.runs import run_replications
-
-    out = _runs(m.scenario, m.set, m.runs, m.seed, load_scenario, run_replications)
+    out = _runs(m.scenario, m.set, m.runs, m.seed)
     values = out[m.column]
     if m.statistic == "share":
         return float(np.mean(values == m.value))
@@ -161,7 +158,11 @@ def measure(m: Measure) -> float:
 _RUNS: dict = {}
 
 
-def _runs(scenario, sets, runs, seed, load_scenario, run_replications):
+def _runs(scenario: str, sets: tuple[str, ...], runs: int, seed: int) -> dict[str, np.ndarray]:
+    """Outcomes of a measure's runs, kept for the other measures of the same runs."""
+    from model.loader import load_scenario
+    from model.runs import run_replications
+
     key = (scenario, sets, runs, seed)
     if key not in _RUNS:
         if len(_RUNS) >= 16:  # a few thousand rows each: keep the latest few
