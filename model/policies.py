@@ -51,7 +51,8 @@ class View:
     ``options`` maps each option to its value ``(R,)`` (or, for a proposal,
     ``(R, S)`` over offers); ``asked`` marks the replications in which the
     actor decides; ``noise`` is ``(R, n_options)`` standard normal draws for
-    this actor and decision, from the run's counter-based generator, and
+    this actor and decision, from the run's counter-based generator (0 where
+    the actor is not asked), and
     ``scale`` their spread in payoff units.
     """
 

@@ -232,7 +232,7 @@ class PeninsulaModel(mesa.Model):
         ``decision_noise``; monthly acts (tests, exercises) have ``activity_noise``, and a month's step of
         enforcement, whose stakes are a step's worth, ``activity_noise`` times the step.
         """
-        noise = self._noise(s.month, actor, decision, stage, max(len(option_values), 1))
+        noise = self._noise(s.month, actor, decision, stage, max(len(option_values), 1), asked)
         if decision is Decision.WALK:
             # The unobserved part of a party's judgement of an agreement lasts as long as the agreement:
             # staying and walking away reuse the draws it accepted the agreement with.
@@ -259,10 +259,21 @@ class PeninsulaModel(mesa.Model):
                 return choice
             yield Pending(agent.actor, decision, view)
 
-    def _noise(self, month: int, actor: int, decision: Decision, stage: int, n: int) -> np.ndarray:
-        """Standard normal draws ``(R, n)`` for one actor's decision at a stage of a month."""
+    def _noise(
+        self, month: int, actor: int, decision: Decision, stage: int, n: int, asked: np.ndarray | None = None
+    ) -> np.ndarray:
+        """Standard normal draws ``(R, n)`` for one actor's decision at a stage of a month.
+
+        With ``asked``, only the replications that decide are drawn (the others get 0): a run's draws
+        are keyed by its own seed, so they are the same as if every replication had been drawn.
+        """
         offset = (actor * len(Decision) + DECISION_CODE[decision]) * 8 + stage
-        return self.draws.normal(month, Purpose.CHOICE, n, offset=offset)
+        if asked is None or asked.all():
+            return self.draws.normal(month, Purpose.CHOICE, n, offset=offset)
+        noise = np.zeros((len(asked), n))
+        if asked.any():
+            noise[asked] = Draws(self.draws.keys[asked]).normal(month, Purpose.CHOICE, n, offset=offset)
+        return noise
 
     def _note(self, record: rec.Record) -> None:
         if self.narrate:

@@ -100,7 +100,12 @@ def _by_flow(out, paths, actor):
     )
     tension = level + (sit.tension[:, None, None] - level) * persistence(sit, prefs.patience)[:, None, None]
     world = World(
-        paths.point, arsenal, paths.kappa, paths.regime_economy, paths.trade, np.broadcast_to(tension, arsenal.shape)
+        paths.point,
+        arsenal,
+        np.broadcast_to(paths.kappa, arsenal.shape),
+        paths.regime_economy,
+        paths.trade(sit),
+        np.broadcast_to(tension, arsenal.shape),
     )
     enforcer = {3: 0, 2: 1}.get(actor)
     weight = segment_weights(paths.times, prefs.patience, sit.horizon)

@@ -151,11 +151,10 @@ def segment_weights(times: np.ndarray, patience: np.ndarray, horizon: np.ndarray
     """
     shape = (-1,) + (1,) * (times.ndim - 1)
     d, h = patience.reshape(shape), horizon.reshape(shape).astype(float)
-    edges = np.clip(times, 0.0, h)
-    column = (*edges.shape[:-1], 1)
-    start = np.concatenate([np.zeros(column), edges], axis=-1)
-    stop = np.concatenate([edges, np.broadcast_to(h, column)], axis=-1)
-    return (d**start - d**stop) / (1.0 - d**h)
+    column = (*times.shape[:-1], 1)
+    # d**t at each edge, computed once: an edge ends one state and begins the next.
+    at_edge = d ** np.concatenate([np.zeros(column), np.clip(times, 0.0, h), np.broadcast_to(h, column)], axis=-1)
+    return (at_edge[..., :-1] - at_edge[..., 1:]) / (1.0 - at_edge[..., -1:])
 
 
 def path_tension(sit: Situation, tests: np.ndarray, exercises: np.ndarray, patience: np.ndarray) -> np.ndarray:
@@ -218,19 +217,24 @@ class Paths:
 
     point: np.ndarray  # (R, S, N, K) the delivered point in each state
     arsenal: np.ndarray  # (R, S, N) the arsenal as each state begins
-    kappa: np.ndarray  # (R, S, N) guarantee credibility
+    kappa: np.ndarray  # (R, S, 1) guarantee credibility (the format does not change along a path)
     regime_economy: np.ndarray  # (R, S, N) 1 - the pressure each state's income settles at
-    trade: np.ndarray  # (R, S, N, E) each enforcer's trade kept
     times: np.ndarray  # (R, S, N - 1) months from now at which states 1.. begin
     scope_tests: np.ndarray | None  # (R, S) Coverage of tests, or None where the arsenal always grows
 
+    def trade(self, sit: Situation) -> np.ndarray:
+        """Each enforcer's DPRK trade kept in each state, ``(R, S, N, E)`` (only CHN and RUS value it)."""
+        return economy_at(sit, self.point[..., RELIEF])[1]
 
-def economy_at(sit: Situation, relief: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+
+def economy_at(sit: Situation, relief: np.ndarray, trade: bool = True) -> tuple[np.ndarray, np.ndarray | None]:
     """The regime's economy (1 - settled pressure) and each enforcer's trade kept, at a relief ``(R, ...)``."""
     shape = relief.shape
     income = _col(sit.income_base, shape) + _col(sit.income_slope, shape) * relief
     need = _col(sit.need, shape)
     pressure = np.clip((need - income) / np.maximum(need, 1e-9), 0.0, 1.0)
+    if not trade:
+        return 1.0 - pressure, None
     extra = (1,) * (len(shape) - 1)
     trade = (
         sit.trade_base.reshape((-1, *extra, sit.trade_base.shape[1]))
@@ -241,9 +245,9 @@ def economy_at(sit: Situation, relief: np.ndarray) -> tuple[np.ndarray, np.ndarr
 
 def paths_through(sit: Situation, point: np.ndarray, arsenal: np.ndarray, times: np.ndarray, scope_tests) -> Paths:
     """Paths visiting the points ``(R, S, N, K)`` from the given arsenal, changing state at ``times``."""
-    regime, trade = economy_at(sit, point[..., RELIEF])
-    kappa = guarantee_credibility(sit, point[..., FORMAT])
-    return Paths(point, arsenal, kappa, regime, trade, times, scope_tests)
+    regime = economy_at(sit, point[..., RELIEF], trade=False)[0]
+    kappa = guarantee_credibility(sit, point[..., :1, FORMAT])
+    return Paths(point, arsenal, kappa, regime, times, scope_tests)
 
 
 def status_quo_paths(sit: Situation) -> Paths:
@@ -347,16 +351,18 @@ def value(prefs: Preferences, sit: Situation, paths: Paths, reads: np.ndarray, e
         freeze = covered(paths.scope_tests[..., None], reads)[..., 0][..., None]
     growing = growing_arsenal(paths.arsenal, sit, d, prefs.keep)
     arsenal = np.where(freeze > 0, paths.arsenal, growing)
+    # The issues that do not change along a path (phasing, restraint, format, guarantees) are the same in
+    # every state: they are read from the first state, and so is the tension they and the scope imply.
+    first = paths.point[:, :, :1, :]
     tests = sit.test_rate[:, None, None] * (1.0 - freeze)
-    exercises = sit.exercise_rate[:, None, None] * (1.0 - paths.point[..., RESTRAINT])
+    exercises = sit.exercise_rate[:, None, None] * (1.0 - first[..., RESTRAINT])
     tension = _tension(sit, tests, exercises, prefs)
     weight = segment_weights(paths.times, d, sit.horizon)
-    # The flow F of utility.flow, summed over states: the issues that do not change along a path
-    # (phasing, restraint, format, guarantees) are the same in every state, so they leave the sum.
-    fixed = 1.0 - issue_distance(prefs, paths.point[:, :, 0, :], FIXED)
+    # The flow F of utility.flow, summed over states: the fixed issues leave the sum.
+    fixed = 1.0 - issue_distance(prefs, first[:, :, 0, :], FIXED)
     moving = issue_distance(prefs, paths.point, MOVING)
     sec = security(prefs, arsenal, paths.point[..., GUARANTEES], paths.kappa)
-    econ = economy(prefs, paths.regime_economy, paths.trade, enforcer)
+    econ = economy(prefs, paths.regime_economy, paths.trade(sit) if prefs.economy_term == "trade" else None, enforcer)
     terms = -moving + _col(prefs.security, sec.shape) * sec + _col(prefs.economy, sec.shape) * econ
     terms = terms - _col(prefs.tension, sec.shape) * tension
     return fixed + (terms * weight).sum(axis=-1)
@@ -364,8 +370,7 @@ def value(prefs: Preferences, sit: Situation, paths: Paths, reads: np.ndarray, e
 
 def issue_distance(prefs: Preferences, point: np.ndarray, issues: tuple[int, ...]) -> np.ndarray:
     """Weighted distance from the actor's position on some issues: ``sum_k w_k |x_k - theta_k|``."""
-    idx = list(issues)
-    return 1.0 - issue_utility(prefs.ideal[:, idx], prefs.weight[:, idx], point[..., idx])
+    return 1.0 - issue_utility(prefs.ideal, prefs.weight, point, issues)
 
 
 def _tension(sit: Situation, tests: np.ndarray, exercises: np.ndarray, prefs: Preferences) -> np.ndarray:

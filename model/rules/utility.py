@@ -14,6 +14,7 @@ worth against the whole issue space. Paths of months are valued in
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,11 +30,13 @@ def weights(salience: np.ndarray) -> np.ndarray:
     return salience / np.where(total > 0, total, 1.0)
 
 
-def issue_utility(ideal: np.ndarray, weight: np.ndarray, point: np.ndarray) -> np.ndarray:
+def issue_utility(
+    ideal: np.ndarray, weight: np.ndarray, point: np.ndarray, issues: Iterable[int] | None = None
+) -> np.ndarray:
     """Weighted city-block utility  U(x) = 1 - sum_k w_k |x_k - theta_k|  of one actor.
 
     ``ideal`` and ``weight`` are ``(R, K)``; ``point`` is ``(R, ..., K)``; the
-    result is ``(R, ...)`` in [0, 1].
+    result is ``(R, ...)`` in [0, 1]. ``issues`` limits the sum to some issues.
 
     Hand check: an actor at 0 on one issue and 1 on another, equal weights,
     judging the point (0.5, 0.5): 1 - (0.5 * 0.5 + 0.5 * 0.5) = 0.5.
@@ -41,11 +44,17 @@ def issue_utility(ideal: np.ndarray, weight: np.ndarray, point: np.ndarray) -> n
     >>> issue_utility(np.array([[0.0, 1.0]]), np.array([[0.5, 0.5]]), np.array([[[0.5, 0.5]]]))
     array([[0.5]])
     """
-    r, k = ideal.shape
-    distance = point.reshape(r, -1, k) - ideal[:, None, :]
-    np.abs(distance, out=distance)
-    distance *= weight[:, None, :]  # elementwise, then a sum along each row: a replication's numbers never
-    return 1.0 - distance.sum(axis=-1).reshape(point.shape[:-1])  # depend on the batch it is in
+    shape = point.shape[:-1]
+    column = (ideal.shape[0],) + (1,) * (len(shape) - 1)
+    distance = np.zeros(shape)
+    # Issue by issue, in order, elementwise: a replication's numbers never depend on the batch it is in,
+    # and no copy of the point is made.
+    for k in range(ideal.shape[1]) if issues is None else issues:
+        gap = point[..., k] - ideal[:, k].reshape(column)
+        np.abs(gap, out=gap)
+        gap *= weight[:, k].reshape(column)
+        distance += gap
+    return 1.0 - distance
 
 
 def deterrence(arsenal: np.ndarray, guarantee: np.ndarray, credibility: np.ndarray) -> np.ndarray:
@@ -99,7 +108,7 @@ def security(prefs: Preferences, arsenal: np.ndarray, guarantee: np.ndarray, kap
     return np.power(secure, _expand(prefs.curvature, secure.shape))
 
 
-def economy(prefs: Preferences, regime: np.ndarray, trade: np.ndarray, enforcer: int | None) -> np.ndarray:
+def economy(prefs: Preferences, regime: np.ndarray, trade: np.ndarray | None, enforcer: int | None) -> np.ndarray:
     """The economy term before its weight: the DPRK's (1 - felt pressure), an enforcer's trade kept, else 0."""
     if prefs.economy_term == "regime":
         return regime
