@@ -200,6 +200,24 @@ def build_parser() -> argparse.ArgumentParser:
     backcast.add_argument("--seed", type=_bounded_int(0, SEED_LIMIT - 1), default=2019, help="root seed (default 2019)")
     backcast.add_argument("--no-sensitivity", action="store_true", help="skip the other-codings table")
     backcast.add_argument("--format", choices=("text", "json"), default="text", help="how to print the result")
+    backcast.add_argument(
+        "--posterior", type=Path, default=None, metavar="FILE", help="one posterior draw per replication"
+    )
+    calibrate = commands.add_parser(
+        "calibrate", help="ABC-SMC of the influential assumptions against the historical cases (docs/VALIDATION.md)"
+    )
+    calibrate.add_argument("folder", nargs="?", type=Path, default=None, help="historical scenarios (default: shipped)")
+    calibrate.add_argument("--out", type=Path, required=True, help="folder for checkpoints and posterior.json")
+    calibrate.add_argument("--particles", type=_bounded_int(10, 20_000), default=200, help="per generation (200)")
+    calibrate.add_argument("--generations", type=_bounded_int(1, 50), default=6, help="ABC-SMC generations (6)")
+    calibrate.add_argument(
+        "--replications", type=_bounded_int(1, 1000), default=8, help="runs of each particle per case (8)"
+    )
+    calibrate.add_argument("--screen-samples", type=_bounded_int(2, 4096), default=32, help="Saltelli base sample")
+    calibrate.add_argument("--top", type=_bounded_int(1, 100), default=12, help="parameters calibrated (12)")
+    calibrate.add_argument("--seed", type=_bounded_int(0, 2**32 - 1), default=2019, help="root seed (2019)")
+    calibrate.add_argument("--max-attempts", type=_bounded_int(1, 255), default=40, help="per generation (40)")
+    calibrate.add_argument("--leave-out", default=None, metavar="CASE", help="calibrate without one case (E1, ...)")
     replay = commands.add_parser("replay", help="show a saved play session again, run by the same model")
     replay.add_argument("log", type=Path, help="a log written by peninsula play --log")
     return parser
@@ -222,6 +240,7 @@ def main(argv: list[str] | None = None) -> int:
         "replay": cmd_replay,
         "exercise": cmd_exercise,
         "backcast": cmd_backcast,
+        "calibrate": cmd_calibrate,
     }[args.command]
     try:
         return handler(args)
@@ -410,8 +429,33 @@ def cmd_exercise(args: argparse.Namespace) -> int:
 def cmd_backcast(args: argparse.Namespace) -> int:
     from model.history import backcast_text, run_backcast
 
-    report = run_backcast(args.folder, args.replications, args.seed, sensitivity=not args.no_sensitivity)
+    posterior = None
+    if args.posterior is not None:
+        from model.calibration.posterior import read_posterior
+
+        posterior = read_posterior(args.posterior)
+    report = run_backcast(
+        args.folder, args.replications, args.seed, sensitivity=not args.no_sensitivity, posterior=posterior
+    )
     print(json.dumps(report, indent=2) if args.format == "json" else backcast_text(report))
+    return 0
+
+
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    from model.calibration.driver import calibration_text, run_calibration
+    from model.calibration.smc import Settings
+
+    settings = Settings(
+        particles=args.particles,
+        generations=args.generations,
+        replications=args.replications,
+        screen_samples=args.screen_samples,
+        top=args.top,
+        seed=args.seed,
+        max_attempts=args.max_attempts,
+    )
+    result = run_calibration(args.folder, args.out, settings, args.leave_out, say=lambda s: print(s, file=sys.stderr))
+    print(calibration_text(result, args.out), end="")
     return 0
 
 

@@ -123,10 +123,10 @@ class Backcast:
         return (self.modal == "no_deal") == (self.recorded == "no_deal")
 
 
-def backcast_one(spec: Scenario, name: str, runs: int, seed: int) -> Backcast:
+def backcast_one(spec: Scenario, name: str, runs: int, seed: int, posterior=None) -> Backcast:
     from model.runs import run_replications
 
-    out = run_replications(spec, seed, runs)
+    out = run_replications(spec, seed, runs, posterior=posterior)
     classes = np.asarray(out["outcome_class"])
     shares = {c: float(np.mean(classes == c)) for c in CLASSES}
     signed = np.asarray(out["deal_reached"]).astype(bool)
@@ -154,18 +154,20 @@ def score(hits: list[bool]) -> tuple[int, int, tuple[float, float]]:
     return sum(hits), len(hits), wilson(sum(hits), len(hits))
 
 
-def run_backcast(folder: Path | None, runs: int, seed: int, sensitivity: bool = True) -> dict[str, Any]:
-    """Every case at the nominal point, the scores, the baselines' scores and the coding-sensitivity table."""
+def run_backcast(folder: Path | None, runs: int, seed: int, sensitivity: bool = True, posterior=None) -> dict[str, Any]:
+    """Every case at the nominal point (or one posterior draw per replication), the scores, the baselines'
+    scores and the coding-sensitivity table."""
     paths = cases(folder)
     specs = {name: load_case(path) for name, path in paths.items()}
     order = sorted(specs, key=lambda n: int(specs[n].record.case[1:]))  # in the order of the record: E1, E2, ...
     paths, specs = {n: paths[n] for n in order}, {n: specs[n] for n in order}
-    results = [backcast_one(spec, name, runs, seed) for name, spec in specs.items()]
+    results = [backcast_one(spec, name, runs, seed, posterior) for name, spec in specs.items()]
     rules = baselines(specs)
     recorded = {r.name: r.recorded for r in results}
     report: dict[str, Any] = {
         "runs": runs,
         "seed": seed,
+        "posterior": None if posterior is None else posterior.path,
         "cases": [
             {
                 "scenario": r.name,
@@ -198,7 +200,7 @@ def run_backcast(folder: Path | None, runs: int, seed: int, sensitivity: bool = 
         for name, path in paths.items():
             coding = specs[name].record.coding
             table[name] = {
-                label: backcast_one(load_case(path, overrides(other)), name, runs, seed).modal
+                label: backcast_one(load_case(path, overrides(other)), name, runs, seed, posterior).modal
                 for label, other in variants(coding).items()
             }
         report["sensitivity"] = table
@@ -215,7 +217,11 @@ def backcast_text(report: dict[str, Any]) -> str:
     name = lambda c: c.replace("_", " ")  # noqa: E731
     lines = [
         f"Backcast: every historical case, {report['runs']} seeded replications each (root seed {report['seed']}), "
-        "at the nominal parameters.",
+        + (
+            "at the nominal parameters."
+            if not report.get("posterior")
+            else f"each with one draw from the posterior {report['posterior']}."
+        ),
         "",
         "| case | scenario | recorded | model: deal / partial / collapse / no deal | modal | match | "
         "months held: recorded; model median (share still in force when the window closes) |",

@@ -42,6 +42,42 @@ def code_fingerprint() -> str:
     return "sha256:" + digest.hexdigest()
 
 
+MODEL_FILES = (
+    "rules/*.py",
+    "simulation.py",
+    "policies.py",
+    "agents.py",
+    "state.py",
+    "outcomes.py",
+    "domain.py",
+    "draws.py",
+    "params.py",
+    "scenario.py",
+    "data/*.toml",
+)
+"""What decides a run's result: the decision code, the parameter schema and the nominal values."""
+
+
+@functools.cache
+def model_fingerprint() -> str:
+    """A hash of :data:`MODEL_FILES` only: a calibration is valid for the model, whatever else changes.
+
+    Editing the command line, the docs or the sweep machinery keeps a posterior usable; editing a rule,
+    the schema or a nominal value does not.
+    """
+    root = Path(__file__).resolve().parent
+    files = sorted(
+        {p for pattern in MODEL_FILES for p in root.glob(pattern)}, key=lambda p: p.relative_to(root).as_posix()
+    )
+    digest = hashlib.sha256()
+    for path in files:
+        name = path.relative_to(root).as_posix().encode()
+        content = path.read_bytes()
+        digest.update(b"%d:%s%d:" % (len(name), name, len(content)))
+        digest.update(content)
+    return "sha256:" + digest.hexdigest()
+
+
 @functools.cache
 def git_state() -> tuple[str | None, bool | None]:
     """(commit, dirty) of this project's own checkout, or (None, None) when the package does not run from one.

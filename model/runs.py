@@ -14,6 +14,8 @@ from model.scenario import Scenario
 if TYPE_CHECKING:
     import pandas as pd
 
+    from model.calibration.posterior import Posterior
+
 BATCH = 10_000
 """Replications advanced together in one model: large enough to amortise Python, small enough for memory."""
 
@@ -50,12 +52,14 @@ def replication_batches(
     n: int,
     months: int | None = None,
     monthly: Callable[[pd.DataFrame], None] | None = None,
+    posterior: Posterior | None = None,
 ) -> Iterator[dict[str, np.ndarray]]:
     """Outcomes of ``n`` replications, one batch of :data:`BATCH` at a time, with ``replication`` and ``seed``.
 
     Nothing is kept between batches, so a caller that reduces each batch (see
     :class:`model.summary.Tally`) or writes it to disk runs any ``n`` in flat memory.
     With ``monthly``, each batch also hands over its monthly table (replications numbered across batches).
+    With ``posterior``, each replication runs with one posterior draw (:mod:`model.calibration.posterior`).
     """
     from model.outcomes import outcomes
     from model.records import monthly_table
@@ -65,7 +69,13 @@ def replication_batches(
         seeds = derive_seeds(
             root_seed, np.zeros(stop - start, dtype=np.uint64), np.arange(start, stop, dtype=np.uint64)
         )
-        model = _advance(spec, seeds, months, None, collect=monthly is not None)
+        params = None
+        if posterior is not None:
+            from model.params import compile_params, replicate
+
+            params = replicate(compile_params(spec), stop - start)
+            posterior.apply(spec, params, root_seed, np.arange(start, stop, dtype=np.uint64))
+        model = _advance(spec, seeds, months, params, collect=monthly is not None)
         result = outcomes(model)
         if monthly is not None:
             table = monthly_table(model)
@@ -82,9 +92,10 @@ def run_replications(
     n: int,
     months: int | None = None,
     monthly: Callable[[pd.DataFrame], None] | None = None,
+    posterior: Posterior | None = None,
 ) -> dict[str, np.ndarray]:
     """Outcomes of ``n`` replications, with a ``seed`` column, all in memory (see :func:`replication_batches`)."""
-    parts = list(replication_batches(spec, root_seed, n, months, monthly))
+    parts = list(replication_batches(spec, root_seed, n, months, monthly, posterior))
     return {key: np.concatenate([p[key] for p in parts]) for key in parts[0]}
 
 
