@@ -72,6 +72,13 @@ def build_parser() -> argparse.ArgumentParser:
         default=1,
         help="run N seeded replications and print the outcome distribution",
     )
+    run.add_argument(
+        "--posterior",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="a posterior from peninsula calibrate: one draw per run instead of the nominal point",
+    )
     run.add_argument("--out", type=Path, default=None, help="folder for the monthly table, outcomes and run.json")
     run.add_argument(
         "--plot",

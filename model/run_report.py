@@ -32,11 +32,13 @@ FAN_MAX = 5_000
 def report_one(spec: Scenario, path: Path, args: argparse.Namespace) -> int:
     plot = _plot_path(args.plot)
     out_dir = prepare_out_dir(args.out) if args.out else None
-    model = run_one(spec, args.seed, args.months)
+    posterior = _posterior(args)
+    model = run_one(spec, args.seed, args.months, posterior=posterior)
     out = outcomes(model)
     result = row(out)
     record = {
-        "manifest": manifest(spec, path, seed=args.seed, months=model.months, overrides=args.overrides),
+        "manifest": manifest(spec, path, seed=args.seed, months=model.months, overrides=args.overrides)
+        | _posterior_note(posterior),
         "outcome": outcome_record(out),
         "timeline": [vars(r) | {"type": type(r).__name__} for r in model.records],
     }
@@ -45,7 +47,7 @@ def report_one(spec: Scenario, path: Path, args: argparse.Namespace) -> int:
     else:
         start = spec.scenario.start
         print(f"{spec.scenario.name}: {spec.scenario.question}")
-        print(f"seed {args.seed}, {model.months} months from {start}\n")
+        print(f"seed {args.seed}, {model.months} months from {start}{_posterior_words(posterior)}\n")
         print(timeline(model.records, start))
         print()
         print(outcome_text(result, start))
@@ -74,6 +76,7 @@ def report_replications(spec: Scenario, path: Path, args: argparse.Namespace) ->
     fan = FanData() if plot else None
     sinks = [sink.write for sink in (months_table, fan) if sink is not None]
     tally = Tally()
+    posterior = _posterior(args)
     bar = Progress(args.replications, label="run", log=False)
     bar.begin(0)
     try:
@@ -83,6 +86,7 @@ def report_replications(spec: Scenario, path: Path, args: argparse.Namespace) ->
             args.replications,
             args.months,
             monthly=(lambda table: [write(table) for write in sinks]) if sinks else None,
+            posterior=posterior,
         )
         for batch in batches:
             tally.add(batch)
@@ -100,14 +104,16 @@ def report_replications(spec: Scenario, path: Path, args: argparse.Namespace) ->
             replications=args.replications,
             months=args.months or spec.scenario.months,
             overrides=args.overrides,
-        ),
+        )
+        | _posterior_note(posterior),
         "summary": summary,
     }
     if args.format == "json":
         print(json.dumps(plain(record), indent=2))
     else:
         print(f"{spec.scenario.name}: {spec.scenario.question}")
-        print(f"root seed {args.seed}, {record['manifest']['months']} months from {spec.scenario.start}\n")
+        months = record["manifest"]["months"]
+        print(f"root seed {args.seed}, {months} months from {spec.scenario.start}{_posterior_words(posterior)}\n")
         print(summary_text(summary))
     written = []
     if fan is not None and plot is not None:
@@ -166,3 +172,20 @@ def _plot_path(path: Path | None) -> Path | None:
 def _announce(written: list[Path], fmt: str) -> None:
     if fmt == "text" and written:
         print("\nWrote " + ", ".join(str(p) for p in written))
+
+
+def _posterior(args: argparse.Namespace):
+    """The posterior file of ``--posterior``, read and checked, or None for the nominal point."""
+    if getattr(args, "posterior", None) is None:
+        return None
+    from model.calibration.posterior import read_posterior
+
+    return read_posterior(args.posterior)
+
+
+def _posterior_note(posterior) -> dict:
+    return {} if posterior is None else {"posterior": posterior.path, "posterior_parameters": list(posterior.keys)}
+
+
+def _posterior_words(posterior) -> str:
+    return "" if posterior is None else f"; each run with one draw from the posterior {posterior.path}"

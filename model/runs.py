@@ -28,11 +28,19 @@ def replication_seeds(root: int, n: int) -> np.ndarray:
     return derive_seeds(root, np.zeros(n, dtype=np.uint64), np.arange(n, dtype=np.uint64))
 
 
-def run_one(spec: Scenario, seed: int, months: int | None = None, narrate: bool = True):
-    """One run with its monthly table and, if asked, its timeline notes."""
+def run_one(
+    spec: Scenario, seed: int, months: int | None = None, narrate: bool = True, posterior: Posterior | None = None
+):
+    """One run with its monthly table and, if asked, its timeline notes (with ``posterior``: one draw from it)."""
     from model.simulation import PeninsulaModel
 
-    model = PeninsulaModel(spec, rng=seed, months=months, narrate=narrate)
+    params = None
+    if posterior is not None:
+        from model.params import compile_params, replicate
+
+        params = replicate(compile_params(spec), 1)
+        posterior.apply(spec, params, seed, np.zeros(1, dtype=np.uint64))
+    model = PeninsulaModel(spec, rng=seed, params=params, months=months, narrate=narrate)
     model.run_for(model.months)
     return model
 

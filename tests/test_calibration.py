@@ -207,3 +207,17 @@ def test_calibrate_on_a_folder_with_no_cases_is_bad_input(tmp_path):
         capture_output=True, text=True, cwd=tmp_path,
     )  # fmt: skip
     assert done.returncode == 2 and "no scenario files" in done.stderr
+
+
+def test_run_draws_from_the_posterior_and_records_it(posterior_file, tmp_path):
+    base = [*PENINSULA, "run", "hanoi-2019", "--replications", "20", "--format", "json"]
+    nominal = json.loads(subprocess.run(base, capture_output=True, text=True, cwd=tmp_path).stdout)
+    done = subprocess.run([*base, "--posterior", str(posterior_file)], capture_output=True, text=True, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    drawn = json.loads(done.stdout)
+    assert drawn["manifest"]["posterior"] == str(posterior_file)
+    assert "posterior" not in nominal["manifest"]
+    one = subprocess.run(
+        [*PENINSULA, "run", "hanoi-2019", "--posterior", str(posterior_file)], capture_output=True, text=True
+    )
+    assert one.returncode == 0 and "one draw from the posterior" in one.stdout
