@@ -225,6 +225,11 @@ def build_parser() -> argparse.ArgumentParser:
     calibrate.add_argument("--seed", type=_bounded_int(0, 2**32 - 1), default=2019, help="root seed (2019)")
     calibrate.add_argument("--max-attempts", type=_bounded_int(1, 255), default=40, help="per generation (40)")
     calibrate.add_argument("--leave-out", default=None, metavar="CASE", help="calibrate without one case (E1, ...)")
+    calibrate.add_argument(
+        "--cross-validate",
+        action="store_true",
+        help="also calibrate once without each case, backcast it, and write results.json (docs/VALIDATION.md)",
+    )
     replay = commands.add_parser("replay", help="show a saved play session again, run by the same model")
     replay.add_argument("log", type=Path, help="a log written by peninsula play --log")
     return parser
@@ -461,7 +466,18 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         seed=args.seed,
         max_attempts=args.max_attempts,
     )
-    result = run_calibration(args.folder, args.out, settings, args.leave_out, say=lambda s: print(s, file=sys.stderr))
+    say = lambda s: print(s, file=sys.stderr)  # noqa: E731
+    if args.cross_validate:
+        from model.calibration.report import results_text
+        from model.calibration.validation import RESULTS, cross_validate
+
+        if args.leave_out is not None:
+            raise InputError("--leave-out", "", "cross-validation leaves out each case in turn; give one or the other")
+        results = cross_validate(args.folder, args.out, settings, say=say)
+        print(results_text(results), end="")
+        print(f"Results in {args.out / RESULTS}; the posterior of every case: {args.out / 'all' / 'posterior.json'}")
+        return 0
+    result = run_calibration(args.folder, args.out, settings, args.leave_out, say=say)
     print(calibration_text(result, args.out), end="")
     return 0
 

@@ -154,10 +154,14 @@ def score(hits: list[bool]) -> tuple[int, int, tuple[float, float]]:
     return sum(hits), len(hits), wilson(sum(hits), len(hits))
 
 
-def run_backcast(folder: Path | None, runs: int, seed: int, sensitivity: bool = True, posterior=None) -> dict[str, Any]:
-    """Every case at the nominal point (or one posterior draw per replication), the scores, the baselines'
-    scores and the coding-sensitivity table."""
+def run_backcast(
+    folder: Path | None, runs: int, seed: int, sensitivity: bool = True, posterior=None, only: str | None = None
+) -> dict[str, Any]:
+    """Every case (or ``only`` one) at the nominal point (or one posterior draw per replication), the scores,
+    the baselines' scores and the coding-sensitivity table."""
     paths = cases(folder)
+    if only is not None:
+        paths = {only: paths[only]}
     specs = {name: load_case(path) for name, path in paths.items()}
     order = sorted(specs, key=lambda n: int(specs[n].record.case[1:]))  # in the order of the record: E1, E2, ...
     paths, specs = {n: paths[n] for n in order}, {n: specs[n] for n in order}
@@ -207,7 +211,7 @@ def run_backcast(folder: Path | None, runs: int, seed: int, sensitivity: bool = 
     return report
 
 
-def _score_text(s: tuple[int, int, tuple[float, float]]) -> str:
+def score_text(s: tuple[int, int, tuple[float, float]]) -> str:
     hits, n, (lo, hi) = s
     return f"{hits} of {n} (95% CI {lo:.2f} to {hi:.2f})"
 
@@ -239,14 +243,14 @@ def backcast_text(report: dict[str, Any]) -> str:
         )
     lines += [
         "",
-        f"Score, strict (modal class = recorded class): {_score_text(report['score']['strict'])}.",
-        f"Score, loose (an agreement of any kind, or none): {_score_text(report['score']['loose'])}.",
+        f"Score, strict (modal class = recorded class): {score_text(report['score']['strict'])}.",
+        f"Score, loose (an agreement of any kind, or none): {score_text(report['score']['loose'])}.",
         "",
         "| a sceptic's baseline | strict | loose |",
         "|---|---|---|",
     ]
     for rule, s in report["baselines"].items():
-        lines.append(f"| {rule} | {_score_text(s['strict'])} | {_score_text(s['loose'])} |")
+        lines.append(f"| {rule} | {score_text(s['strict'])} | {score_text(s['loose'])} |")
     if "sensitivity" in report:
         labels = ("enforcement -1", "enforcement +1", "trust -1", "trust +1")
         lines += [

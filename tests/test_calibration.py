@@ -221,3 +221,26 @@ def test_run_draws_from_the_posterior_and_records_it(posterior_file, tmp_path):
         [*PENINSULA, "run", "hanoi-2019", "--posterior", str(posterior_file)], capture_output=True, text=True
     )
     assert one.returncode == 0 and "one draw from the posterior" in one.stdout
+
+
+def test_cross_validation_leaves_each_case_out_and_reports_from_its_results_alone(tmp_path):
+    from shutil import copy
+
+    from model.calibration.report import results_text, validation_markdown
+    from model.calibration.validation import RESULTS, cross_validate
+
+    folder = tmp_path / "cases"
+    folder.mkdir()
+    for name in TWO:
+        copy(cases()[name], folder / f"{name}.toml")
+    tiny = Settings(particles=10, generations=2, replications=1, screen_samples=2, screen_replications=1, top=2)
+    results = cross_validate(folder, tmp_path / "out", tiny, runs=10, seed=3)
+    assert [c["case"] for c in results["cross_validation"]] == ["E8", "E11"]
+    for c in results["cross_validation"]:  # each predicted by a posterior that never saw it
+        left = json.loads((tmp_path / "out" / f"without-{c['case']}" / "calibration.json").read_text())
+        assert c["case"] not in left["cases"].values()
+    saved = json.loads((tmp_path / "out" / RESULTS).read_text())
+    page = validation_markdown(saved)
+    assert "## Leave one case out" in page and "| E8 |" in page
+    assert "Leave-one-case-out, strict:" in results_text(saved)
+    assert {c["expectation"] for c in saved["checks"]} >= {"more trust gives more deals"}

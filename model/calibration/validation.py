@@ -1,0 +1,162 @@
+"""History as the test, in one command: calibrate, cross-validate, backcast, and keep every number.
+
+``peninsula calibrate --cross-validate --out DIR`` runs, in DIR:
+
+- ``all/``: the calibration on every case (its ``posterior.json`` is the one to use with ``--posterior``);
+- ``without-E1/`` ... : one calibration per case with that case left out, and the left-out case
+  backcast under it (leave-one-case-out cross-validation);
+- the backcast at the nominal point and under the posterior, each with its coding-sensitivity table;
+- ``hanoi-2019``'s no-deal share across the posterior draws;
+
+and writes ``results.json``, from which ``python -m model.docs`` writes ``docs/VALIDATION.md`` without running
+the model. The shipped results live in ``docs/validation/``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from model.calibration.driver import run_calibration
+from model.calibration.posterior import effective_size
+from model.calibration.smc import Settings
+from model.records import model_fingerprint
+
+RESULTS = "results.json"
+HANOI = "hanoi-2019"
+YEAR = ("scenario.months=12",)
+QUIET = ("talks.active=false", "conflict.moratorium=0.5")
+CHECKS: tuple[tuple[str, tuple[str, tuple[str, ...]], tuple[str, tuple[str, ...]], str], ...] = (
+    # (the expectation, the side expected lower, the side expected higher, the run column compared)
+    (
+        "more trust gives more deals",
+        ("baseline-2019", YEAR),
+        ("baseline-2019", (*YEAR, "actors.US.trust.DPRK=0.4", "actors.DPRK.trust.US=0.4")),
+        "deal_reached",
+    ),
+    ("the US accepting phasing gives more deals", ("hanoi-2019", ()), ("hanoi-2019-step-for-step", ()), "deal_reached"),
+    (
+        "a US hardliner gives fewer deals",
+        ("baseline-2019", (*YEAR, 'actors.US.profile="hardliner"')),
+        ("baseline-2019", YEAR),
+        "deal_reached",
+    ),
+    (
+        "mediation gives more deals",
+        ("baseline-2019", YEAR),
+        ("baseline-2019", (*YEAR, "talks.mediation=true")),
+        "deal_reached",
+    ),
+    (
+        "suspended exercises lower tension",
+        ("baseline-2019", (*QUIET, "conflict.exercises_suspended=true")),
+        ("baseline-2019", (*QUIET, "conflict.exercises_suspended=false")),
+        "tension_mean",
+    ),
+    ("freeze-for-freeze has fewer tests than the baseline", ("freeze-for-freeze", ()), ("baseline-2019", ()), "tests"),
+    (
+        "maximum pressure leaves the DPRK less income than leaky enforcement",
+        ("maximum-pressure", ()),
+        ("leaky-enforcement", ()),
+        "income_end",
+    ),
+)
+"""Directions the theory implies and stylized facts, each measured at the nominal point and under the posterior."""
+
+
+def cross_validate(
+    folder: Path | None,
+    out: Path,
+    settings: Settings,
+    runs: int = 200,
+    seed: int = 2019,
+    say: Callable[[str], None] = lambda _: None,
+) -> dict[str, Any]:
+    """Everything docs/VALIDATION.md reports, computed and written to ``out/results.json``."""
+    from model.calibration.smc import _write_json
+    from model.history import cases, load_case, run_backcast
+
+    started = time.perf_counter()
+    specs = {name: load_case(path) for name, path in cases(folder).items()}
+    specs = dict(sorted(specs.items(), key=lambda item: int(item[1].record.case[1:])))  # E1, E2, ...
+    say("calibrating on every case")
+    full = run_calibration(folder, out / "all", settings, None, say)
+    posterior = full["posterior"]
+    held_out = []
+    for name, spec in specs.items():
+        case = spec.record.case
+        say(f"calibrating without {case}")
+        part = run_calibration(folder, out / f"without-{case}", settings, case, say)
+        alone = run_backcast(folder, runs, seed, sensitivity=False, posterior=part["posterior"], only=name)
+        held_out.append(alone["cases"][0] | {"parameters": list(part["posterior"].keys)})
+    say("backcasting at the nominal point and under the posterior")
+    nominal = run_backcast(folder, runs, seed)
+    under = run_backcast(folder, runs, seed, posterior=posterior)
+    hanoi = _no_deal_share(HANOI, posterior, runs * 5, seed)
+    say("measuring the directions and stylized facts")
+    checks = [_check(check, posterior, runs, seed) for check in CHECKS]
+    results = {
+        "format": "peninsula-validation",
+        "version": 1,
+        "model_fingerprint": model_fingerprint(),
+        "settings": asdict(settings),
+        "runs": runs,
+        "seed": seed,
+        "calibration": {
+            "parameters": list(posterior.keys),
+            "prior": full["manifest"]["prior"],
+            "screen": full["manifest"]["screen"],
+            "generations": full["manifest"]["generations"],
+            "summary": full["summary"],
+            "effective_size": effective_size(posterior.weights),
+            "wall_seconds": full["manifest"].get("wall_seconds"),
+        },
+        "nominal": nominal,
+        "posterior": under,
+        "cross_validation": held_out,
+        "hanoi_2019": hanoi,
+        "checks": checks,
+        "wall_seconds": time.perf_counter() - started,
+    }
+    _write_json(out / RESULTS, results)
+    return results
+
+
+def _no_deal_share(scenario: str, posterior, runs: int, seed: int) -> dict[str, float]:
+    from model.loader import load_scenario
+    from model.runs import run_replications
+
+    spec = load_scenario(scenario)
+    shares = {}
+    for label, post in (("nominal", None), ("posterior", posterior)):
+        out = run_replications(spec, seed, runs, posterior=post)
+        shares[label] = float(np.mean(np.asarray(out["outcome_class"]) == "no_deal"))
+    return shares | {"runs": runs}
+
+
+def _check(check, posterior, runs: int, seed: int) -> dict[str, Any]:
+    """One expectation measured both ways: each side's mean with its 95% interval, and whether it holds."""
+    from model.loader import load_scenario
+    from model.runs import run_replications
+
+    label, low, high, column = check
+    row: dict[str, Any] = {"expectation": label, "column": column, "low": list(low), "high": list(high)}
+    for point, post in (("nominal", None), ("posterior", posterior)):
+        sides = []
+        for name, overrides in (low, high):
+            values = np.asarray(
+                run_replications(load_scenario(name, overrides), seed, runs, posterior=post)[column], float
+            )
+            half = 1.96 * values.std(ddof=1) / np.sqrt(len(values))
+            sides.append((float(values.mean()), float(values.mean() - half), float(values.mean() + half)))
+        row[point] = {
+            "low": sides[0],
+            "high": sides[1],
+            "holds": sides[1][0] > sides[0][0] and sides[1][1] > sides[0][2],
+        }
+    return row
