@@ -244,3 +244,40 @@ def test_cross_validation_leaves_each_case_out_and_reports_from_its_results_alon
     assert "## Leave one case out" in page and "| E8 |" in page
     assert "Leave-one-case-out, strict:" in results_text(saved)
     assert {c["expectation"] for c in saved["checks"]} >= {"more trust gives more deals"}
+
+
+def _sweep_with_posterior(folder: Path, posterior: Path, name: str = "post.toml") -> Path:
+    from tests.sweep_support import small_experiment
+
+    path = small_experiment(folder, reps=2, chunk=5, levels=2, name=name)
+    text = path.read_text().replace("chunk_runs = 5\n", f'chunk_runs = 5\nposterior = "{posterior.name}"\n')
+    path.write_text(text)
+    return path
+
+
+def test_a_sweep_draws_from_the_posterior_per_run_and_resume_refuses_another(posterior_file, tmp_path):
+    from shutil import copy
+
+    from tests.sweep_support import cli
+
+    copy(posterior_file, tmp_path / "posterior.json")
+    exp = _sweep_with_posterior(tmp_path, tmp_path / "posterior.json")
+    done = cli("sweep", exp, "--out", tmp_path / "out", "--workers", "1", "--quiet")
+    assert done.returncode == 0, done.stderr
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
+    assert manifest["posterior"]["parameters"] == list(read_posterior(posterior_file).keys)
+    data = json.loads((tmp_path / "posterior.json").read_text())
+    data["weights"] = list(reversed(data["weights"]))
+    (tmp_path / "posterior.json").write_text(json.dumps(data))
+    again = cli("sweep", exp, "--out", tmp_path / "out", "--resume", "--workers", "1", "--quiet")
+    assert again.returncode == 2 and "posterior" in again.stderr
+
+
+def test_a_sweep_naming_a_missing_posterior_is_bad_input(tmp_path):
+    from tests.sweep_support import cli
+
+    exp = _sweep_with_posterior(tmp_path, tmp_path / "nowhere.json")
+    done = cli("sweep", exp, "--out", tmp_path / "out", "--quiet")
+    assert done.returncode == 2
+    assert "experiment.posterior" in done.stderr and "Traceback" not in done.stderr
+    assert not (tmp_path / "out").exists()

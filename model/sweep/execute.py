@@ -10,6 +10,7 @@ structural values (behaviour profiles, months) go in one
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -19,6 +20,9 @@ from model.runs import run_batch
 from model.scenario import Scenario
 from model.sweep.design import Design, input_value, run_seeds
 from model.sweep.experiment import Experiment, Parameter
+
+if TYPE_CHECKING:
+    from model.calibration.posterior import Posterior
 
 INDEX_COLUMNS = ("point", "replication", "seed")
 
@@ -35,6 +39,9 @@ class ChunkTask:
     seeds: np.ndarray
     values: dict[str, np.ndarray]
     outcomes: tuple[str, ...]
+    root_seed: int = 0
+    runs: np.ndarray | None = None  # the runs' numbers in the whole sweep (key the posterior draws)
+    posterior: Posterior | None = None
 
     @property
     def size(self) -> int:
@@ -50,7 +57,19 @@ def make_task(exp: Experiment, design: Design, index: int, start: int, stop: int
     columns = design.columns(unique)
     values = {name: column[inverse] for name, column in columns.items()}
     seeds = run_seeds(exp.meta.root_seed, points, replications)
-    return ChunkTask(index, exp.spec, design.parameters, points, replications, seeds, values, exp.outcomes)
+    return ChunkTask(
+        index,
+        exp.spec,
+        design.parameters,
+        points,
+        replications,
+        seeds,
+        values,
+        exp.outcomes,
+        exp.meta.root_seed,
+        runs,
+        exp.posterior,
+    )
 
 
 def warm_up() -> None:
@@ -96,6 +115,8 @@ def _variant(spec: Scenario, structural: list[Parameter], combo: np.ndarray) -> 
 def _run_group(task: ChunkTask, spec: Scenario, rows: np.ndarray) -> dict[str, np.ndarray]:
     """One batched Mesa model for these rows, its parameter arrays written per run."""
     arrays = replicate(compile_params(spec), len(rows))
+    if task.posterior is not None:  # first the posterior draw, then the design's own values over it
+        task.posterior.apply(spec, arrays, task.root_seed, task.runs[rows].astype(np.uint64))
     for param in task.parameters:
         if param.structural:
             continue

@@ -15,7 +15,7 @@ import copy
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -27,6 +27,9 @@ from model.params import locate
 from model.provenance import uncertainty_range
 from model.scenario import Scenario
 from model.validation import strict
+
+if TYPE_CHECKING:
+    from model.calibration.posterior import Posterior
 
 DESIGNS = ("grid", "latin_hypercube", "monte_carlo", "sobol", "morris")
 SALIB_DESIGNS = ("sobol", "morris")
@@ -100,6 +103,7 @@ class Meta(_Frozen):
     replications: Annotated[int, Field(ge=1, le=1_000_000)]
     outcomes: tuple[str, ...] | None = Field(default=None, min_length=1)
     chunk_runs: Annotated[int, Field(ge=1, le=1_000_000)] | None = None
+    posterior: str | None = Field(default=None, min_length=1)  # a posterior file, relative to the experiment file
 
 
 class ExperimentFile(_Frozen):
@@ -139,6 +143,7 @@ class Experiment:
     scenario_path: str
     spec: Scenario
     parameters: tuple[Parameter, ...]
+    posterior: Posterior | None = None  # one posterior draw per run instead of the nominal point
 
     @property
     def meta(self) -> Meta:
@@ -200,7 +205,21 @@ def load_experiment(ref: str | Path) -> Experiment:
     _check_design(str(path), data, params)
     for param in params:
         _check_parameter(str(path), spec, param)
-    return Experiment(str(path), data, str(scenario_path), spec, params)
+    return Experiment(str(path), data, str(scenario_path), spec, params, _posterior(path, data.experiment.posterior))
+
+
+def _posterior(path: Path, ref: str | None) -> Posterior | None:
+    """The experiment's posterior file (relative to the experiment file), read and checked."""
+    if ref is None:
+        return None
+    from model.calibration.posterior import read_posterior
+
+    where = Path(ref) if Path(ref).is_absolute() else path.parent / ref
+    if not where.is_file():
+        raise InputError(
+            str(path), "experiment.posterior", "no such posterior file (paths are relative to this file)", ref
+        )
+    return read_posterior(where)
 
 
 def _read(path: Path) -> dict[str, Any]:

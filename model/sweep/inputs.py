@@ -50,6 +50,7 @@ def changes(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
         ("outcomes", "outcomes"),
         ("runs", "runs"),
         ("runs per chunk", "chunk_runs"),
+        ("posterior", "posterior"),
     ):
         if plain(old.get(key)) != plain(new[key]):
             found.append(f"{label} {_show(old.get(key))} -> {_show(new[key])}")

@@ -127,6 +127,13 @@ def manifest_for(exp: Experiment, design: Design, chunk_runs: int) -> dict[str, 
         "outcomes": list(exp.outcomes),
         "columns": [*INDEX_COLUMNS, *(p.name for p in design.parameters), *exp.outcomes],
         "scenario_tree": exp.spec.to_tree(),
+        "posterior": None
+        if exp.posterior is None
+        else {
+            "file": exp.posterior.path,
+            "hash": file_hash(Path(exp.posterior.path)),
+            "parameters": list(exp.posterior.keys),
+        },
     }
 
 
