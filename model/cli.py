@@ -272,14 +272,14 @@ def main(argv: list[str] | None = None) -> int:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     """Check every file and report each bad one (exit 2 if any is bad)."""
-    from model.loader import load_scenario
+    from model.loader import load_scenario, resolve
 
     bad = 0
     for path in args.files:
         try:
-            if not path.is_file():
-                raise InputError(str(path), "", "is a folder; give scenario files" if path.is_dir() else "no such file")
-            spec = load_scenario(path, root=args.scenario_root)
+            if path.is_dir():
+                raise InputError(str(path), "", "is a folder; give scenario files")
+            spec = load_scenario(resolve(path), root=args.scenario_root)  # a file, or a shipped scenario's name
         except InputError as err:
             print(f"peninsula: error: {err}", file=sys.stderr)
             bad += 1

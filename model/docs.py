@@ -167,7 +167,18 @@ def _backcast() -> str:
     return backcast_markdown()
 
 
-GENERATED = {"SCENARIOS.md": scenarios_markdown, "DATA.md": data_markdown, "BACKCAST.md": _backcast}
+def _validation() -> str:
+    from model.calibration.report import validation_markdown
+
+    return validation_markdown()
+
+
+GENERATED = {
+    "SCENARIOS.md": scenarios_markdown,
+    "DATA.md": data_markdown,
+    "BACKCAST.md": _backcast,
+    "VALIDATION.md": _validation,
+}
 
 
 def main() -> None:

@@ -190,6 +190,8 @@ _SCALARS: dict[str, type] = {
     "snapback": bool,
     "pin_delivery": bool,
     "withhold_relief": bool,
+    "laborers_deadline": np.int64,
+    "laborers_deadline_step": float,
     "active": bool,
     "format": np.int64,
     "cadence": np.int64,

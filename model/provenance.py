@@ -94,16 +94,42 @@ def uncertainty_range(key: str) -> tuple[float, float] | None:
     return None if src is None or not src.is_numeric else (src.low, src.high)
 
 
+def source_split() -> dict[str, int]:
+    """How the numbers (values with a range) are sourced: a seed's magnitude, a seed's direction only, the
+    background notes, or an assumption."""
+    split = {"magnitude": 0, "direction": 0, "background": 0, "assumption": 0}
+    for src in sources().values():
+        if src.is_numeric:
+            kind = (src.gives or "direction") if src.source in SEED_FILES else src.source
+            split[kind] += 1
+    return split
+
+
+def split_text() -> str:
+    """One paragraph: the split of :func:`source_split`, with the share of assumptions."""
+    split = source_split()
+    total = sum(split.values())
+    return (
+        f"Of the {total} numbers with a range, {split['magnitude']} take their size from a seed article's quote, "
+        f"{split['direction']} only their direction (the quote supports the sign or side, the size is ours), "
+        f"{split['background']} come from the background notes, and {split['assumption']} "
+        f"({split['assumption'] / total:.0%}) are assumptions."
+    )
+
+
 def sources_table() -> str:
-    """A Markdown table of every sourced number, for `peninsula sources` and docs/SOURCES.md."""
+    """The split and a Markdown table of every sourced value, for `peninsula sources` and docs/SOURCES.md."""
     lines = [
-        "| key | value | range | source |",
-        "|---|---|---|---|",
+        split_text(),
+        "",
+        "| key | value | range | source | the source gives |",
+        "|---|---|---|---|---|",
     ]
     for src in sources().values():
         shown = f"{src.value:g}" if src.is_numeric else str(src.value).lower()
         spread = f"{src.low:g} to {src.high:g}" if src.is_numeric else "fixed"
-        lines.append(f"| `{src.key}` | {shown} | {spread} | {src.citation.replace('|', '/')} |")
+        gives = (src.gives or "direction") if src.source in SEED_FILES else "-"
+        lines.append(f"| `{src.key}` | {shown} | {spread} | {src.citation.replace('|', '/')} | {gives} |")
     return "\n".join(lines) + "\n"
 
 

@@ -112,6 +112,10 @@ class Sanctions(Frozen):
     snapback: Annotated[bool, Field(strict=True)]
     pin_delivery: Annotated[bool, Field(strict=True)] = False
     withhold_relief: Annotated[bool, Field(strict=True)] = False
+    # The UN deadline for sending every DPRK worker abroad home (2397: within 24 months) as a month of the run
+    # (0: none in the run); when it falls due each enforcer closes a share of its gap on the laborers channel.
+    laborers_deadline: Annotated[int, Field(ge=0, le=600, strict=True)] = 0
+    laborers_deadline_step: Unit = 0.5
 
 
 class Economy(Frozen):

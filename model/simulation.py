@@ -160,6 +160,7 @@ class PeninsulaModel(mesa.Model):
         before = s.enforcement_start
         s, summit, called = self._scripted_events(s)
         sanctioned = (s.enforcement_start > before).any(axis=(1, 2))
+        s = self._deadline(s)
         s = self._economy(s)
         # The month's view of the future as it begins: every decision this month reads it (what the actors
         # knew then); an answer to a breach reads it with the trust the breach just cost.
@@ -312,6 +313,17 @@ class PeninsulaModel(mesa.Model):
             self._starting_prefs, self._constants = None, {}
             self._note(rec.Scripted(s.month, event.label))
         return s, summit, called
+
+    def _deadline(self, s: State) -> State:
+        """The UN deadline for the DPRK's workers abroad, where it falls this month (not a new sanction)."""
+        due = self.params["laborers_deadline"] == s.month
+        if not due.any():
+            return s
+        if self.narrate and due[0]:
+            self._note(rec.Scripted(s.month, "UN deadline for sending DPRK workers abroad home (UNSCR 2397)"))
+        return s.but(
+            enforcement_start=enforcement.deadline(s.enforcement_start, self.params["laborers_deadline_step"], due)
+        )
 
     def _delivered(self, s: State) -> np.ndarray:
         return enforcement.delivered(s.enforcement_start, s.delivery_shift)

@@ -281,3 +281,13 @@ def test_a_sweep_naming_a_missing_posterior_is_bad_input(tmp_path):
     assert done.returncode == 2
     assert "experiment.posterior" in done.stderr and "Traceback" not in done.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_the_shipped_posterior_was_made_by_this_model():
+    """The shipped calibration must be redone when a rule, the schema or a nominal value changes (see
+    docs/VALIDATION.md for the command): a posterior from another model means something else here."""
+    from model.calibration.report import SHIPPED, load_results
+
+    assert load_results()["model_fingerprint"] == model_fingerprint(), "recalibrate: see docs/VALIDATION.md"
+    post = read_posterior(SHIPPED / "all" / "posterior.json")
+    assert set(post.keys) == set(load_results()["calibration"]["parameters"])

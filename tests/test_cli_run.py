@@ -192,3 +192,9 @@ def test_monthly_table_does_not_depend_on_the_batch_size(monkeypatch):
     model.runs.run_replications(spec, 3, 10, monthly=pieces.append)
     assert len(pieces) == 3
     pd.testing.assert_frame_equal(pd.concat(pieces, ignore_index=True), pd.concat(whole, ignore_index=True))
+
+
+def test_validate_finds_shipped_scenarios_by_name_as_run_does(cli):
+    done = cli("validate", "baseline-2019", "history/hanoi-2019")
+    assert done.returncode == 0, done.stderr
+    assert "ok  baseline-2019:" in done.stdout and "ok  history/hanoi-2019:" in done.stdout

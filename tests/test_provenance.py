@@ -21,6 +21,7 @@ from model.provenance import SEED_FILES, nominal_tree, sources
 
 SOURCED = list(sources().values())
 NUMERIC = [src for src in SOURCED if src.is_numeric]
+ROOT = Path(__file__).resolve().parents[1]
 QUOTED = [src for src in SOURCED if src.source in SEED_FILES]
 ASSUMED = [src for src in SOURCED if src.is_assumption and src.is_numeric]
 FOLD = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-", "\u00a0": " "})
@@ -72,9 +73,17 @@ def test_a_value_without_a_range_is_a_category_or_a_flag():
 
 
 def test_every_seed_quote_says_whether_it_gives_the_direction_or_the_magnitude():
-    """New values say it; the values of the first model are reviewed in the layout issue (see docs/SOURCES.md)."""
     for src in QUOTED:
-        assert src.gives in (None, "direction", "magnitude"), src.key
+        assert src.gives in ("direction", "magnitude"), src.key
+
+
+def test_the_readme_states_the_split_and_the_share_of_assumptions():
+    from model.provenance import source_split, split_text
+
+    split = source_split()
+    share = split["assumption"] / sum(split.values())
+    assert f"({share:.0%}) are assumptions" in split_text()
+    assert split_text() in (ROOT / "README.md").read_text(encoding="utf-8")
 
 
 def test_every_profile_parameter_has_provenance_and_the_default_profile_changes_nothing():

@@ -16,7 +16,7 @@ CASES = {
     "bounds inverted": (BASE + US_RESOLVE.format(low=0.9, high=0.7), ["us_resolve.range", "0.9", "low < high"]),
     "bounds outside the provenance range": (
         BASE + US_RESOLVE.format(low=0.1, high=0.9),
-        ["us_resolve.range", "actors.US.resolve", "0.1", "provenance range", "0.6 to 0.95"],
+        ["us_resolve.range", "actors.US.resolve", "0.1", "provenance range", "0.6 to 1"],
     ),
     "non-positive replications": (
         BASE.replace("replications = 2", "replications = 0"),
