@@ -454,8 +454,7 @@ def cmd_backcast(args: argparse.Namespace) -> int:
 
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
-    from model.calibration.driver import calibration_text, run_calibration
-    from model.calibration.smc import Settings
+    from model.calibration.smc import CalibrationStalled, Settings
 
     settings = Settings(
         particles=args.particles,
@@ -466,6 +465,21 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         seed=args.seed,
         max_attempts=args.max_attempts,
     )
+    try:
+        return _calibrate(args, settings)
+    except CalibrationStalled as err:
+        print(f"peninsula: error: {err} (folder {args.out})", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(
+            f"peninsula: interrupted; finished generations are kept in {args.out}; run again to resume", file=sys.stderr
+        )
+        return 130
+
+
+def _calibrate(args: argparse.Namespace, settings) -> int:
+    from model.calibration.driver import calibration_text, run_calibration
+
     say = lambda s: print(s, file=sys.stderr)  # noqa: E731
     if args.cross_validate:
         from model.calibration.report import results_text

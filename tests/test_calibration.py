@@ -291,3 +291,11 @@ def test_the_shipped_posterior_was_made_by_this_model():
     assert load_results()["model_fingerprint"] == model_fingerprint(), "recalibrate: see docs/VALIDATION.md"
     post = read_posterior(SHIPPED / "all" / "posterior.json")
     assert set(post.keys) == set(load_results()["calibration"]["parameters"])
+
+
+def test_the_readme_states_the_validation_headline():
+    from model.calibration.report import headline, load_results
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    for line in headline(load_results()):
+        assert f"- {line}" in readme, line

@@ -88,6 +88,21 @@ def check_rows(results: dict[str, Any]) -> list[str]:
     return rows
 
 
+def headline(results: dict[str, Any]) -> list[str]:
+    """The numbers the README states (a test checks it states these)."""
+    nominal, post = results["nominal"]["score"]["strict"], results["posterior"]["score"]["strict"]
+    held = results["cross_validation"]
+    hanoi = results["hanoi_2019"]
+    return [
+        f"Backcast at the nominal point, strict: {score_text(nominal)}.",
+        f"Backcast under the posterior, strict: {score_text(post)}.",
+        f"Each case predicted by a calibration on the other five, strict: {sum(c['strict_match'] for c in held)} of "
+        f"{len(held)}; loose: {sum(c['loose_match'] for c in held)} of {len(held)}.",
+        f"`hanoi-2019` ends with no deal in {hanoi['nominal']:.0%} of runs at the nominal point and in "
+        f"{hanoi['posterior']:.0%} across the posterior.",
+    ]
+
+
 def results_text(results: dict[str, Any]) -> str:
     """The headline numbers, for the terminal."""
     nominal, post = results["nominal"]["score"], results["posterior"]["score"]
@@ -136,6 +151,10 @@ def validation_markdown(results: dict[str, Any] | None = None) -> str:
         "`--posterior docs/validation/all/posterior.json`. The nominal point is what the sources and the stated",
         "assumptions say; the posterior adds what six short historical windows say about a dozen assumptions, and",
         "six cases are few. An analyst asking how far an answer rests on assumptions should run both.",
+        "",
+        "## Headline",
+        "",
+        *(f"- {line}" for line in headline(results)),
         "",
         "## The cases",
         "",

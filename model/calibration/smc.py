@@ -36,6 +36,10 @@ SCREEN_GENERATION = 255
 """The generation number that keys the screen's run seeds (ABC generations count from 0)."""
 
 
+class CalibrationStalled(Exception):
+    """A generation could not be filled within its attempts (the tolerance is tighter than the model can meet)."""
+
+
 @dataclass(frozen=True)
 class Settings:
     """What a calibration does; a folder resumes only with the same settings."""
@@ -126,9 +130,10 @@ def next_generation(cases, prior: Prior, settings: Settings, previous: Populatio
             break
     theta, d = np.concatenate(kept)[:n], np.concatenate(kept_d)[:n]
     if len(theta) < n:
-        raise RuntimeError(
+        raise CalibrationStalled(
             f"generation {generation}: only {len(theta)} of {n} particles within tolerance {epsilon:.3f} after "
-            f"{settings.max_attempts} attempts; lower --quantile's strictness or raise --max-attempts"
+            f"{settings.max_attempts} attempts; the generations before it are kept: resume with more "
+            "--max-attempts, or stop at fewer --generations"
         )
     weights = importance_weights(theta, previous, cov)
     return Population(theta, weights, d, epsilon, simulated)
