@@ -39,7 +39,7 @@ def run_one(
         from model.params import compile_params, replicate
 
         params = replicate(compile_params(spec), 1)
-        posterior.apply(spec, params, seed, np.zeros(1, dtype=np.uint64))
+        posterior.apply(spec, params, np.array([seed], dtype=np.uint64))
     model = PeninsulaModel(spec, rng=seed, params=params, months=months, narrate=narrate)
     model.run_for(model.months)
     return model
@@ -82,7 +82,7 @@ def replication_batches(
             from model.params import compile_params, replicate
 
             params = replicate(compile_params(spec), stop - start)
-            posterior.apply(spec, params, root_seed, np.arange(start, stop, dtype=np.uint64))
+            posterior.apply(spec, params, seeds)
         model = _advance(spec, seeds, months, params, collect=monthly is not None)
         result = outcomes(model)
         if monthly is not None:

@@ -11,9 +11,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from model.calibration.posterior import read_posterior, set_by
+from model.calibration.posterior import Posterior, read_posterior
 from model.calibration.prior import assumption_prior
-from model.calibration.simulate import case_distance, run_case
+from model.calibration.simulate import HELD_WEIGHT, CaseRuns, case_distance
 from model.calibration.smc import Population, Settings, calibrate, importance_weights
 from model.errors import InputError
 from model.history import cases, load_case
@@ -69,6 +69,25 @@ def test_a_folder_with_other_settings_is_refused_but_more_generations_extend_it(
         small_calibration(tmp_path, replace(SMALL, particles=13))
 
 
+def test_more_attempts_extend_a_folder_but_an_edited_case_is_refused(tmp_path):
+    small_calibration(tmp_path)
+    small_calibration(tmp_path, replace(SMALL, max_attempts=SMALL.max_attempts + 5))  # resumes: attempts are keyed
+    edited = dict(TWO)
+    name = next(iter(edited))
+    edited[name] = load_case(cases()[name], ("dynamics.talks.margin=0.031",))
+    with pytest.raises(InputError, match="inputs_hash"):
+        calibrate(edited, assumption_prior(TWO), SMALL, tmp_path, model_fingerprint())
+
+
+def test_the_files_are_standard_json_with_no_infinity(tmp_path):
+    small_calibration(tmp_path)
+    for path in tmp_path.glob("*.json"):
+        text = path.read_text()
+        assert "Infinity" not in text and "NaN" not in text, path.name
+        json.loads(text)
+    assert json.loads((tmp_path / "population-00.json").read_text())["epsilon"] is None
+
+
 def test_tolerances_shrink_and_distances_fall_within_them(tmp_path):
     manifest = small_calibration(tmp_path)
     eps = [g["epsilon"] for g in manifest["generations"]]
@@ -80,27 +99,58 @@ def test_tolerances_shrink_and_distances_fall_within_them(tmp_path):
 
 
 def test_the_prior_leaves_out_what_a_case_sets():
+    from model.history import mapped
+
     prior = assumption_prior(SPECS)
-    assert "actors.US.trust.DPRK" not in prior.keys  # the coding sets it in every case
-    assert "actors.US.ideal.phasing" not in prior.keys
-    assert all(k not in prior.keys for spec in SPECS.values() for k in set_by(spec))
+    coded = {k for spec in SPECS.values() for k in mapped(spec.record.coding)}
+    assert coded and not coded & set(prior.keys)  # a coded level is a case's condition, never calibrated
+    written = {"initial.capability", "conflict.moratorium"}  # set in the case files themselves
+    assert not written & set(prior.keys)
     assert "dynamics.talks.margin" in prior.keys
 
 
+def test_whole_number_parameters_are_drawn_uniformly_over_the_integers():
+    prior = assumption_prior(SPECS)
+    j = next(i for i, k in enumerate(prior.keys) if prior.integer[i])
+    draws = prior.sample(np.random.default_rng(0), 20_000)[:, j]
+    values, counts = np.unique(draws, return_counts=True)
+    assert values.tolist() == list(range(int(prior.low[j]), int(prior.high[j]) + 1))
+    assert counts.min() / counts.max() > 0.85
+
+
 def test_the_distance_counts_the_class_and_the_months_held():
-    spec = SPECS["leap-day-2012"]  # recorded collapse, held half a month
-    keys = ("dynamics.talks.margin",)
-    runs = run_case(spec, keys, np.array([[0.02]]), np.array([0], dtype=np.uint64), 4, 1)
-    d = case_distance(spec, runs)
-    miss = 1 - np.mean(runs.outcome == "collapse")
-    assert d[0] >= miss  # the months-held term is never negative
-    assert d[0] > miss or runs.signed.any()  # with no agreement signed the months-held error is whole
+    """Leap Day: recorded collapse, held half a month, read over a 3-month window."""
+    spec = SPECS["leap-day-2012"]
+    runs = CaseRuns(
+        outcome=np.array([["collapse", "collapse", "deal", "no_deal"]]),
+        signed=np.array([[True, True, True, False]]),
+        months_held=np.array([[0.5, 2.5, 3.0, 0.0]]),
+    )
+    held = np.mean([0.5, 2.5, 3.0])  # the signed runs, cut at the window
+    expected = 0.5 + HELD_WEIGHT * abs(held - 0.5) / 3
+    assert case_distance(spec, runs)[0] == pytest.approx(expected)
+    nobody = CaseRuns(np.array([["no_deal"] * 2]), np.zeros((1, 2), bool), np.zeros((1, 2)))
+    assert case_distance(spec, nobody)[0] == pytest.approx(1.0 + HELD_WEIGHT)  # no agreement: the whole error
+    no_held = SPECS["hanoi-2019"]  # recorded no deal, no months held: the class alone
+    assert case_distance(no_held, nobody)[0] == 0.0
 
 
-def test_importance_weights_favour_particles_where_the_kernel_is_thin():
-    prev = Population(np.array([[0.0], [0.1], [0.2]]), np.full(3, 1 / 3), np.zeros(3), 1.0, 3)
-    w = importance_weights(np.array([[0.1], [3.0]]), prev, np.eye(1) * 0.01)
-    assert w[1] > w[0]  # far from every parent: less proposal density, more weight
+def test_importance_weights_are_the_prior_over_the_weighted_kernel_mixture():
+    """w_i proportional to 1 / sum_j w_j N(theta_i; theta_j, cov), checked against the formula, far points too."""
+    prev = Population(np.array([[0.0, 0.0], [0.1, 0.3], [0.2, -0.1]]), np.array([0.6, 0.3, 0.1]), np.zeros(3), 1.0, 3)
+    cov = np.array([[0.01, 0.002], [0.002, 0.02]])
+    theta = np.array([[0.1, 0.0], [0.05, 0.2], [4.0, 4.0]])
+    inv = np.linalg.inv(cov)
+    density = np.array(
+        [
+            sum(w * np.exp(-0.5 * (x - m) @ inv @ (x - m)) for w, m in zip(prev.weights, prev.theta, strict=True))
+            for x in theta
+        ]
+    )
+    near = importance_weights(theta[:2], prev, cov)
+    assert near == pytest.approx((1 / density[:2]) / (1 / density[:2]).sum())
+    far = importance_weights(theta, prev, cov)  # the far one's density underflows: all the weight, no NaN
+    assert np.isfinite(far).all() and far.sum() == pytest.approx(1.0) and far[2] == pytest.approx(1.0)
 
 
 # ---------------------------------------------------------------------- the posterior file
@@ -117,11 +167,28 @@ def posterior_file(tmp_path_factory) -> Path:
     return folder / "posterior.json"
 
 
-def test_a_replications_draw_does_not_depend_on_its_batch(posterior_file):
+def test_a_runs_draw_depends_on_its_seed_alone_and_follows_the_weights(posterior_file):
     post = read_posterior(posterior_file)
-    every = post.pick(11, np.arange(50, dtype=np.uint64))
-    assert post.pick(11, np.array([37], dtype=np.uint64))[0] == every[37]
-    assert len(set(every.tolist())) > 1
+    seeds = np.arange(1000, 1050, dtype=np.uint64)
+    every = post.pick(seeds)
+    assert post.pick(seeds[37:38])[0] == every[37]
+    lopsided = Posterior("x", post.keys, post.theta[:2], np.array([0.9, 0.1]))
+    share = np.mean(lopsided.pick(np.arange(20_000, dtype=np.uint64)) == 0)
+    assert 0.88 < share < 0.92
+
+
+def test_run_seed_reproduces_a_replication_under_the_posterior(posterior_file):
+    """`peninsula run --seed S --posterior P` is replication k of `--replications N` when S is k's seed."""
+    from model.outcomes import outcomes
+    from model.runs import run_one, run_replications
+
+    post = read_posterior(posterior_file)
+    spec = load_scenario("history/leap-day-2012")
+    many = run_replications(spec, 5, 30, posterior=post)
+    for k in (0, 17, 29):
+        alone = outcomes(run_one(spec, int(many["seed"][k]), narrate=False, posterior=post))
+        for column in ("outcome_class", "months_held", "income_end", "tension_mean"):
+            assert alone[column][0] == many[column][k], (k, column)
 
 
 def test_a_posterior_draw_never_overrides_what_a_scenario_sets(posterior_file):
@@ -132,7 +199,7 @@ def test_a_posterior_draw_never_overrides_what_a_scenario_sets(posterior_file):
     slot = locate(key)
     for spec, expected in ((load_scenario("baseline-2019", [f"{key}={own}"]), "own"), (load_scenario(), "drawn")):
         arrays = replicate(compile_params(spec), 40)
-        picked = post.apply(spec, arrays, 1, np.arange(40, dtype=np.uint64))
+        picked = post.apply(spec, arrays, np.arange(40, dtype=np.uint64))
         written = arrays[slot.array][(slice(None), *slot.index)]
         want = np.full(40, own) if expected == "own" else post.theta[picked, 0]
         assert np.allclose(written, want), expected

@@ -37,6 +37,7 @@ def run_calibration(
     fingerprint = model_fingerprint()
     prior = assumption_prior(specs)
     manifest = calibrate(specs, prior, settings, out, fingerprint, say)
+    manifest = dict(manifest, generations=manifest["generations"][: settings.generations])
     last = read_population(out, settings.generations - 1)
     about = {
         "cases": manifest["cases"],
@@ -62,7 +63,7 @@ def calibration_text(result: dict[str, Any], out: Path) -> str:
     ]
     for i, g in enumerate(manifest["generations"]):
         lines.append(
-            f"  {i}: tolerance {g['epsilon']:.3f}, median distance {g['median_distance']:.3f}, "
+            f"  {i}: tolerance {tolerance(g['epsilon'])}, median distance {g['median_distance']:.3f}, "
             f"{g['simulated']} candidates"
         )
     lines += ["", "Posterior (weighted mean, 5% to 95%) against the prior range:"]
@@ -80,3 +81,8 @@ def calibration_text(result: dict[str, Any], out: Path) -> str:
         f"Posterior written to {out / POSTERIOR} (use it with --posterior).",
     ]
     return "\n".join(lines) + "\n"
+
+
+def tolerance(epsilon: float | None) -> str:
+    """A generation's tolerance as shown: none for generation 0 (infinite, stored as null)."""
+    return "none" if epsilon is None or epsilon == float("inf") else f"{epsilon:.3f}"

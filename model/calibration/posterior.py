@@ -19,14 +19,14 @@ from typing import Any
 
 import numpy as np
 
-from model.draws import derive_seeds
+from model.draws import stream_keys
 from model.errors import InputError
 from model.params import write
 
 FORMAT = "peninsula-posterior"
 VERSION = 1
-POSTERIOR_POINT = 0xB05
-"""The design point that keys posterior draws (apart from the replications' own run seeds, point 0)."""
+POSTERIOR_SALT = 0xB05_7E21_0C5A_17ED
+"""Mixed into a run's seed to key its posterior draw apart from the run's own draws."""
 
 
 @dataclass(frozen=True)
@@ -38,27 +38,30 @@ class Posterior:
     theta: np.ndarray  # (N, d)
     weights: np.ndarray  # (N,), sums to 1
 
-    def pick(self, root_seed: int, replications: np.ndarray) -> np.ndarray:
-        """The particle each replication runs with, by weight, keyed by (root seed, replication)."""
-        seeds = derive_seeds(root_seed, np.full(len(replications), POSTERIOR_POINT, np.uint64), replications)
-        u = seeds.astype(np.float64) / 2.0**63
+    def pick(self, run_seeds: np.ndarray) -> np.ndarray:
+        """The particle each run takes, by weight, keyed by the run's own seed alone: the same in a batch,
+        in a sweep's chunk, or alone with ``peninsula run --seed S``."""
+        keys = stream_keys(np.asarray(run_seeds, dtype=np.uint64) ^ np.uint64(POSTERIOR_SALT))
+        u = (keys >> np.uint64(11)).astype(np.float64) * (1.0 / 9007199254740992.0)
         return np.minimum(np.searchsorted(np.cumsum(self.weights), u, side="right"), len(self.weights) - 1)
 
-    def apply(self, spec, arrays: dict[str, np.ndarray], root_seed: int, replications: np.ndarray) -> np.ndarray:
-        """Write each replication's particle into its row of ``arrays``; return the particles picked.
+    def apply(self, spec, arrays: dict[str, np.ndarray], run_seeds: np.ndarray) -> np.ndarray:
+        """Write each run's particle into its row of ``arrays``; return the particles picked.
 
         The posterior replaces the nominal point only: a parameter that the scenario ``spec`` sets to a
         value of its own (a case's condition, an analyst's choice) keeps that value.
         """
-        picked = self.pick(root_seed, replications)
+        picked = self.pick(run_seeds)
+        own = set_by(spec)
         for j, key in enumerate(self.keys):
-            if key not in set_by(spec):
+            if key not in own:
                 write(arrays, key, self.theta[picked, j])
         return picked
 
 
 def set_by(spec) -> set[str]:
-    """Keys a scenario sets to something other than the nominal value, or changes in an event."""
+    """Keys a scenario sets to something other than the nominal value, changes in an event, or (a historical
+    case) sets by its coding, whatever the value: the conditions a posterior draw must leave alone."""
     from model.params import flatten
     from model.provenance import nominal_tree
 
@@ -67,10 +70,16 @@ def set_by(spec) -> set[str]:
     found = {k for k, v in tree.items() if k in nominal and v != nominal[k]}
     for event in spec.events:
         found |= set(event.set)
+    if spec.record is not None:
+        from model.history import mapped
+
+        found |= set(mapped(spec.record.coding))
     return found
 
 
 def write_posterior(path: Path, keys: tuple[str, ...], theta, weights, fingerprint: str, about: dict[str, Any]) -> None:
+    from model.calibration.smc import write_json
+
     data = {
         "format": FORMAT,
         "version": VERSION,
@@ -80,7 +89,7 @@ def write_posterior(path: Path, keys: tuple[str, ...], theta, weights, fingerpri
         "weights": np.asarray(weights).tolist(),
         "about": about,
     }
-    path.write_text(json.dumps(data, indent=1) + "\n")
+    write_json(path, data)
 
 
 def read_posterior(path: Path) -> Posterior:

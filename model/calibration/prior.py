@@ -27,8 +27,11 @@ class Prior:
     integer: np.ndarray  # bool
 
     def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
-        """``(n, D)`` draws from the prior."""
-        return self.snap(self.low + (self.high - self.low) * rng.random((n, len(self.keys))))
+        """``(n, D)`` draws from the prior: uniform over each range, whole numbers uniform over the integers."""
+        draws = self.low + (self.high - self.low) * rng.random((n, len(self.keys)))
+        for j in np.flatnonzero(self.integer):
+            draws[:, j] = rng.integers(int(np.ceil(self.low[j])), int(np.floor(self.high[j])) + 1, size=n)
+        return draws
 
     def snap(self, theta: np.ndarray) -> np.ndarray:
         """Whole-number parameters rounded (a month count cannot be fractional)."""

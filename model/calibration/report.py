@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from model.calibration.driver import tolerance
 from model.history import CLASSES, backcast_text, conditions_text, score_text
 
 SHIPPED = Path(__file__).resolve().parents[2] / "docs" / "validation"
@@ -68,8 +69,7 @@ def screen_rows(results: dict[str, Any], top: int = 15) -> list[str]:
 def generation_rows(results: dict[str, Any]) -> list[str]:
     rows = ["| generation | tolerance | median distance | candidates simulated |", "|---|---|---|---|"]
     for i, g in enumerate(results["calibration"]["generations"]):
-        eps = "none" if g["epsilon"] == float("inf") else f"{g['epsilon']:.3f}"
-        rows.append(f"| {i} | {eps} | {g['median_distance']:.3f} | {g['simulated']} |")
+        rows.append(f"| {i} | {tolerance(g['epsilon'])} | {g['median_distance']:.3f} | {g['simulated']} |")
     return rows
 
 

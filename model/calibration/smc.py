@@ -17,6 +17,7 @@ calibration resumes where it stopped and ends with the same posterior as one tha
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import time
@@ -32,6 +33,8 @@ from model.calibration.simulate import distance
 from model.errors import InputError, OutputError
 from model.scenario import Scenario
 
+MAX_PERTURB_ROUNDS = 1000
+"""Rounds of perturbation to fill a batch of candidates inside the prior before giving up."""
 SCREEN_GENERATION = 255
 """The generation number that keys the screen's run seeds (ABC generations count from 0)."""
 
@@ -106,7 +109,15 @@ def next_generation(cases, prior: Prior, settings: Settings, previous: Populatio
     """Perturb, simulate and keep particles within the tolerance until the population is full."""
     epsilon = float(np.quantile(previous.distance, settings.quantile))
     cov = kernel_covariance(previous, prior)
-    chol = np.linalg.cholesky(cov)
+    try:
+        chol = np.linalg.cholesky(cov)
+    except np.linalg.LinAlgError:
+        chol = None
+    if chol is None or not np.isfinite(chol).all():
+        raise CalibrationStalled(
+            f"generation {generation}: the population before it has collapsed (its spread is not a covariance); "
+            "stop at fewer --generations"
+        )
     n, batch = settings.particles, settings.particles * settings.attempt_factor
     kept: list[np.ndarray] = []
     kept_d: list[np.ndarray] = []
@@ -149,11 +160,13 @@ def kernel_covariance(population: Population, prior: Prior) -> np.ndarray:
 def perturb(rng: np.random.Generator, previous: Population, chol: np.ndarray, prior: Prior, n: int) -> np.ndarray:
     """``n`` candidates inside the prior: a parent drawn by weight, moved by the Gaussian kernel."""
     out = np.empty((0, len(prior.keys)))
-    while len(out) < n:
+    for _ in range(MAX_PERTURB_ROUNDS):
         parents = previous.theta[rng.choice(len(previous.theta), size=n, p=previous.weights)]
         moved = prior.snap(parents + rng.standard_normal((n, len(prior.keys))) @ chol.T)
         out = np.concatenate([out, moved[prior.contains(moved)]])
-    return out[:n]
+        if len(out) >= n:
+            return out[:n]
+    raise CalibrationStalled("the perturbation kernel keeps leaving the prior's bounds; stop at fewer --generations")
 
 
 def importance_weights(theta: np.ndarray, previous: Population, cov: np.ndarray) -> np.ndarray:
@@ -163,7 +176,7 @@ def importance_weights(theta: np.ndarray, previous: Population, cov: np.ndarray)
     log_k = -0.5 * np.einsum("ijk,kl,ijl->ij", gap, inv, gap)
     top = log_k.max(axis=1, keepdims=True)
     mixture = np.log((previous.weights[None, :] * np.exp(log_k - top)).sum(axis=1)) + top[:, 0]
-    w = np.exp(-(mixture - mixture.max()))
+    w = np.exp(mixture.min() - mixture)  # every exponent <= 0: no overflow, the largest weight is 1
     return w / w.sum()
 
 
@@ -185,7 +198,7 @@ def calibrate(
     if "screen" not in manifest:
         say(f"screening {len(prior.keys)} assumptions ({settings.screen_samples * (len(prior.keys) + 2)} sets)")
         manifest["screen"] = screen(cases, prior, settings)
-        _write_json(folder / MANIFEST, manifest)
+        write_json(folder / MANIFEST, manifest)
     chosen = prior.only(tuple(list(manifest["screen"])[: settings.top]))
     population = _last_population(folder, manifest)
     start = len(manifest.get("generations", []))
@@ -204,13 +217,13 @@ def calibrate(
         )
         manifest["wall_seconds"] = manifest.get("wall_seconds", 0.0) + (time.perf_counter() - started)
         started = time.perf_counter()
-        _write_json(folder / MANIFEST, manifest)
+        write_json(folder / MANIFEST, manifest)
         say(
             f"generation {generation}: tolerance {population.epsilon:.3f}, median distance "
             f"{np.median(population.distance):.3f}, {population.simulated} candidates"
         )
     manifest["parameters"] = list(chosen.keys)
-    _write_json(folder / MANIFEST, manifest)
+    write_json(folder / MANIFEST, manifest)
     return manifest
 
 
@@ -220,6 +233,7 @@ def _start(folder: Path, cases, prior: Prior, settings: Settings, fingerprint: s
         "version": 1,
         "model_fingerprint": fingerprint,
         "cases": {name: spec.record.case for name, spec in cases.items()},
+        "inputs_hash": inputs_hash(cases),
         "settings": asdict(settings),
         "prior": {k: [float(lo), float(hi)] for k, lo, hi in zip(prior.keys, prior.low, prior.high, strict=True)},
     }
@@ -229,24 +243,39 @@ def _start(folder: Path, cases, prior: Prior, settings: Settings, fingerprint: s
             found = json.loads(path.read_text())
         except (OSError, ValueError) as err:
             raise InputError(str(path), "", f"not a calibration manifest ({err})") from None
-        # More generations extend a calibration; any other change would mix two calibrations.
-        same = lambda k: _without_generations(found.get(k)) == _without_generations(wanted[k])  # noqa: E731
+        # More generations or attempts extend a calibration; any other change would mix two calibrations.
+        same = lambda k: _extendable(found.get(k)) == _extendable(wanted[k])  # noqa: E731
         differ = [k for k in wanted if not same(k)]
         if differ:
             raise InputError(
                 str(path), differ[0], "this folder holds a calibration with other inputs: use another --out folder"
             )
+        found["settings"] = wanted["settings"]
         return found
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as err:
         raise OutputError(str(folder), "create the folder", err) from None
-    _write_json(path, wanted)
+    write_json(path, wanted)
     return dict(wanted)
 
 
-def _without_generations(value: Any) -> Any:
-    return {k: v for k, v in value.items() if k != "generations"} if isinstance(value, dict) else value
+def _extendable(value: Any) -> Any:
+    """Settings without those a resumed calibration may raise (attempts are keyed by number, generations too)."""
+    skip = ("generations", "max_attempts")
+    return {k: v for k, v in value.items() if k not in skip} if isinstance(value, dict) else value
+
+
+def inputs_hash(cases: dict[str, Scenario]) -> str:
+    """A hash of what a calibration's distances depend on besides the model: each case as resolved (its
+    coding mapped), and the calibration's own code (the distance, the prior, the mapping of codings)."""
+    digest = hashlib.sha256()
+    for name, spec in sorted(cases.items()):
+        digest.update(name.encode() + b"\0" + json.dumps(spec.to_tree(), sort_keys=True, default=str).encode())
+    here = Path(__file__).resolve().parent
+    for path in [*sorted(here.glob("*.py")), here.parent / "history.py"]:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return "sha256:" + digest.hexdigest()
 
 
 def _population_path(folder: Path, generation: int) -> Path:
@@ -254,7 +283,7 @@ def _population_path(folder: Path, generation: int) -> Path:
 
 
 def _write_population(folder: Path, generation: int, keys: tuple[str, ...], pop: Population) -> None:
-    _write_json(
+    write_json(
         _population_path(folder, generation),
         {
             "parameters": list(keys),
@@ -271,25 +300,42 @@ def _last_population(folder: Path, manifest: dict[str, Any]) -> Population | Non
     done = len(manifest.get("generations", []))
     if done == 0:
         return None
-    data = json.loads(_population_path(folder, done - 1).read_text())
-    return Population(
-        np.array(data["theta"]),
-        np.array(data["weights"]),
-        np.array(data["distance"]),
-        data["epsilon"],
-        data["simulated"],
-    )
+    data = read_population(folder, done - 1)
+    arrays = [np.array(data[k], dtype=float) for k in ("theta", "weights", "distance")]
+    epsilon = float("inf") if data["epsilon"] is None else data["epsilon"]
+    return Population(*arrays, epsilon, data["simulated"])
 
 
 def read_population(folder: Path, generation: int) -> dict[str, Any]:
-    return json.loads(_population_path(folder, generation).read_text())
+    """A finished generation's file; a missing or damaged one is bad input naming it."""
+    path = _population_path(folder, generation)
+    try:
+        data = json.loads(path.read_text())
+        if not all(k in data for k in ("parameters", "theta", "weights", "distance", "epsilon", "simulated")):
+            raise ValueError("a field is missing")
+    except (OSError, ValueError) as err:
+        problem = f"a finished generation's file is missing or damaged ({err}); start again in a new folder"
+        raise InputError(str(path), "", problem) from None
+    return data
 
 
-def _write_json(path: Path, data: dict[str, Any]) -> None:
-    """Write whole or not at all: a crash mid-write leaves the previous file."""
+def write_json(path: Path, data: dict[str, Any]) -> None:
+    """Write whole or not at all (a crash mid-write leaves the previous file), as standard JSON: an infinite
+    tolerance (generation 0) is written as null."""
     tmp = path.with_suffix(".tmp")
     try:
-        tmp.write_text(json.dumps(data, indent=1) + "\n")
+        tmp.write_text(json.dumps(_finite(data), indent=1, allow_nan=False) + "\n")
         os.replace(tmp, path)
     except OSError as err:
         raise OutputError(str(path.parent), f"write {path.name}", err) from None
+
+
+def _finite(value: Any) -> Any:
+    """``value`` with every non-finite float replaced by None (JSON has no infinity)."""
+    if isinstance(value, float):
+        return value if np.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    return value

@@ -78,7 +78,7 @@ def cross_validate(
     say: Callable[[str], None] = lambda _: None,
 ) -> dict[str, Any]:
     """Everything docs/VALIDATION.md reports, computed and written to ``out/results.json``."""
-    from model.calibration.smc import _write_json
+    from model.calibration.smc import write_json
     from model.history import cases, load_case, run_backcast
 
     started = time.perf_counter()
@@ -123,7 +123,7 @@ def cross_validate(
         "checks": checks,
         "wall_seconds": time.perf_counter() - started,
     }
-    _write_json(out / RESULTS, results)
+    write_json(out / RESULTS, results)
     return results
 
 

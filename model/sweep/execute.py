@@ -39,9 +39,7 @@ class ChunkTask:
     seeds: np.ndarray
     values: dict[str, np.ndarray]
     outcomes: tuple[str, ...]
-    root_seed: int = 0
-    runs: np.ndarray | None = None  # the runs' numbers in the whole sweep (key the posterior draws)
-    posterior: Posterior | None = None
+    posterior: Posterior | None = None  # each run draws one particle, keyed by its seed
 
     @property
     def size(self) -> int:
@@ -66,8 +64,6 @@ def make_task(exp: Experiment, design: Design, index: int, start: int, stop: int
         seeds,
         values,
         exp.outcomes,
-        exp.meta.root_seed,
-        runs,
         exp.posterior,
     )
 
@@ -116,7 +112,7 @@ def _run_group(task: ChunkTask, spec: Scenario, rows: np.ndarray) -> dict[str, n
     """One batched Mesa model for these rows, its parameter arrays written per run."""
     arrays = replicate(compile_params(spec), len(rows))
     if task.posterior is not None:  # first the posterior draw, then the design's own values over it
-        task.posterior.apply(spec, arrays, task.root_seed, task.runs[rows].astype(np.uint64))
+        task.posterior.apply(spec, arrays, task.seeds[rows])
     for param in task.parameters:
         if param.structural:
             continue
