@@ -369,12 +369,11 @@ def backcast_markdown() -> str:
             "  model's months held are censored by the window; the share in brackets is still in force when it",
             "  closes. E1's eight years would need a run of about a hundred months.",
             "",
-            "## Not built yet",
+            "## Not built yet, and the calibration",
             "",
-            "Issue 16 asks for more: the mechanisms some cases need (Japan withholding its share of aid, the",
-            "laborers channel with the UN deadline, the split between UN and US unilateral relief), an ABC",
-            "calibration against these cases with a posterior that `run`, `sweep` and `backcast` accept,",
-            "and leave-one-case-out cross-validation. Until then every command uses the nominal point.",
+            "Two mechanisms some cases need: Japan withholding its share of aid (E5) and the split between UN",
+            "and US unilateral relief (E11). The calibration against these cases, the backcast under its",
+            "posterior and leave-one-case-out cross-validation are in docs/VALIDATION.md.",
             "",
         ]
     )
