@@ -323,21 +323,43 @@ def _sweep_with_posterior(folder: Path, posterior: Path, name: str = "post.toml"
 
 
 def test_a_sweep_draws_from_the_posterior_per_run_and_resume_refuses_another(posterior_file, tmp_path):
-    from shutil import copy
 
     from tests.sweep_support import cli
 
-    copy(posterior_file, tmp_path / "posterior.json")
+    # A posterior over parameters that move the outcomes read below, at the ends of their ranges.
+    data = json.loads(posterior_file.read_text())
+    keys = ["dynamics.conflict.test_opportunity", "dynamics.conflict.test_drive", "dynamics.talks.margin"]
+    data.update(parameters=keys, theta=[[0.15, 0.0, 0.0], [0.5, 0.04, 0.06]], weights=[0.5, 0.5])
+    (tmp_path / "posterior.json").write_text(json.dumps(data))
     exp = _sweep_with_posterior(tmp_path, tmp_path / "posterior.json")
     done = cli("sweep", exp, "--out", tmp_path / "out", "--workers", "1", "--quiet")
     assert done.returncode == 0, done.stderr
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
-    assert manifest["posterior"]["parameters"] == list(read_posterior(posterior_file).keys)
+    assert manifest["posterior"]["parameters"] == keys
+    _rows_are_runs_under_the_posterior(tmp_path / "out", manifest, read_posterior(tmp_path / "posterior.json"))
     data = json.loads((tmp_path / "posterior.json").read_text())
-    data["weights"] = list(reversed(data["weights"]))
+    data["weights"] = [0.9, 0.1]
     (tmp_path / "posterior.json").write_text(json.dumps(data))
     again = cli("sweep", exp, "--out", tmp_path / "out", "--resume", "--workers", "1", "--quiet")
     assert again.returncode == 2 and "posterior" in again.stderr
+
+
+def _rows_are_runs_under_the_posterior(out: Path, manifest: dict, post) -> None:
+    """Each row, alone with its seed, its inputs as --set and the posterior, gives the same outcomes."""
+    import pandas as pd
+
+    from model.outcomes import outcomes
+    from model.runs import run_one
+
+    rows = pd.read_parquet(out / "runs")
+    parameters = manifest["design"]["parameters"]
+    show = lambda v: f'"{v}"' if isinstance(v, str) else repr(float(v))  # noqa: E731
+    for _, row in rows.sample(4, random_state=2).iterrows():
+        overrides = [f"{key}={show(row[p['name']])}" for p in parameters for key in p["keys"]]
+        spec = load_scenario(manifest["scenario_file"], overrides)
+        alone = outcomes(run_one(spec, int(row["seed"]), narrate=False, posterior=post))
+        for name in ("deal_reached", "outcome_class", "tests", "income_end"):
+            assert alone[name][0] == pytest.approx(row[name]), name
 
 
 def test_a_sweep_naming_a_missing_posterior_is_bad_input(tmp_path):
