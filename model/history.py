@@ -150,6 +150,11 @@ def baselines(specs: dict[str, Scenario]) -> dict[str, dict[str, str]]:
     }
 
 
+def words(name: str) -> str:
+    """An outcome class or key as words: ``partial_deal`` -> ``partial deal``."""
+    return name.replace("_", " ")
+
+
 def score(hits: list[bool]) -> tuple[int, int, tuple[float, float]]:
     return sum(hits), len(hits), wilson(sum(hits), len(hits))
 
@@ -218,7 +223,7 @@ def score_text(s: tuple[int, int, tuple[float, float]]) -> str:
 
 def backcast_text(report: dict[str, Any]) -> str:
     """The backcast as a Markdown document (also what the command prints)."""
-    name = lambda c: c.replace("_", " ")  # noqa: E731
+    name = words
     lines = [
         f"Backcast: every historical case, {report['runs']} seeded replications each (root seed {report['seed']}), "
         + (

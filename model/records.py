@@ -32,14 +32,7 @@ def code_fingerprint() -> str:
     """
     root = Path(__file__).resolve().parent
     files = [p for p in root.rglob("*.py") if "__pycache__" not in p.parts]
-    files += sorted((root / "data").glob("*.toml"))
-    digest = hashlib.sha256()
-    for path in sorted(set(files), key=lambda p: p.relative_to(root).as_posix()):
-        name = path.relative_to(root).as_posix().encode()
-        content = path.read_bytes()
-        digest.update(b"%d:%s%d:" % (len(name), name, len(content)))
-        digest.update(content)
-    return "sha256:" + digest.hexdigest()
+    return _files_hash(root, [*files, *(root / "data").glob("*.toml")])
 
 
 MODEL_FILES = (
@@ -66,11 +59,13 @@ def model_fingerprint() -> str:
     the schema or a nominal value does not.
     """
     root = Path(__file__).resolve().parent
-    files = sorted(
-        {p for pattern in MODEL_FILES for p in root.glob(pattern)}, key=lambda p: p.relative_to(root).as_posix()
-    )
+    return _files_hash(root, [p for pattern in MODEL_FILES for p in root.glob(pattern)])
+
+
+def _files_hash(root: Path, files: list[Path]) -> str:
+    """Paths (relative to ``root``, POSIX form) and contents, in sorted order, length-prefixed."""
     digest = hashlib.sha256()
-    for path in files:
+    for path in sorted(set(files), key=lambda p: p.relative_to(root).as_posix()):
         name = path.relative_to(root).as_posix().encode()
         content = path.read_bytes()
         digest.update(b"%d:%s%d:" % (len(name), name, len(content)))

@@ -243,6 +243,17 @@ def test_a_foreign_or_broken_posterior_is_bad_input(posterior_file, tmp_path, ch
     assert "Traceback" not in done.stderr
 
 
+def test_run_with_a_broken_posterior_is_bad_input(tmp_path):
+    path = tmp_path / "p.json"
+    path.write_text(json.dumps({"format": "peninsula-posterior", "version": 1, "model_fingerprint": "sha256:x"}))
+    for extra in ([], ["--replications", "5"]):
+        done = subprocess.run(
+            [*PENINSULA, "run", "hanoi-2019", "--posterior", str(path), *extra], capture_output=True, text=True
+        )
+        assert done.returncode == 2 and "Traceback" not in done.stderr
+        assert str(path) in done.stderr and "model_fingerprint" in done.stderr
+
+
 def test_a_posterior_that_is_not_json_is_bad_input(tmp_path):
     path = tmp_path / "p.json"
     path.write_text("not json")
@@ -254,6 +265,7 @@ def test_a_posterior_that_is_not_json_is_bad_input(tmp_path):
     "args",
     [
         ["--leave-out", "E99"],
+        ["--leave-out", "E1", "--cross-validate"],
         ["--particles", "0"],
         ["--top", "x"],
     ],

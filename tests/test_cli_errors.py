@@ -48,6 +48,16 @@ BROKEN_FILES = [
         ("sanctions.enforcement.RUS.laborers", "-0.2", "greater than or equal to 0"),
     ),
     ("out-of-range-int", "[talks]\ncadence = 0\n", ("talks.cadence", "0", "greater than or equal to 1")),
+    (
+        "laborers-deadline-negative",
+        "[sanctions]\nlaborers_deadline = -1\n",
+        ("sanctions.laborers_deadline", "-1", "greater than or equal to 0"),
+    ),
+    (
+        "laborers-deadline-step-high",
+        "[sanctions]\nlaborers_deadline_step = 1.5\n",
+        ("sanctions.laborers_deadline_step", "1.5", "less than or equal to 1"),
+    ),
     ("not-a-number-string", '[initial]\ntension = "high"\n', ("initial.tension", "'high'", "valid number")),
     ("not-a-number-bool", "[actors.US]\ncapability = true\n", ("actors.US.capability", "True", "valid number")),
     ("not-a-number-nan", "[sanctions.enforcement.CHN]\ncoal = nan\n", ("sanctions.enforcement.CHN.coal", "nan")),

@@ -6,7 +6,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from model.calibration.posterior import effective_size, read_posterior, summary, write_posterior
+from model.calibration.posterior import (
+    band_shares,
+    effective_size,
+    read_posterior,
+    summary,
+    verdict,
+    write_posterior,
+)
 from model.calibration.prior import assumption_prior
 from model.calibration.smc import Settings, calibrate, read_population
 from model.errors import InputError
@@ -32,8 +39,8 @@ def run_calibration(
             allowed = ", ".join(f"{s.record.case} ({n})" for n, s in specs.items())
             raise InputError("--leave-out", "", f"no such case; allowed: {allowed}", leave_out)
         del specs[match[0]]
-    if len(specs) < 1:
-        raise InputError(str(folder), "", "a calibration needs at least one historical case")
+    if not specs:
+        raise InputError("--leave-out", "", "a calibration needs at least one case besides the one left out", leave_out)
     fingerprint = model_fingerprint()
     prior = assumption_prior(specs)
     manifest = calibrate(specs, prior, settings, out, fingerprint, say)
@@ -67,12 +74,12 @@ def calibration_text(result: dict[str, Any], out: Path) -> str:
             f"{g['simulated']} candidates"
         )
     lines += ["", "Posterior (weighted mean, 5% to 95%) against the prior range:"]
+    shares = band_shares(result["summary"], manifest["prior"])
     for key, s in result["summary"].items():
         low, high = manifest["prior"][key]
-        share = (s["p95"] - s["p05"]) / (high - low) if high > low else 1.0
-        verdict = "narrowed" if share < 0.6 else "not pinned down"
         lines.append(
-            f"  {key}: {s['mean']:.3f} ({s['p05']:.3f} to {s['p95']:.3f}); prior {low:g} to {high:g}: {verdict}"
+            f"  {key}: {s['mean']:.3f} ({s['p05']:.3f} to {s['p95']:.3f}); prior {low:g} to {high:g}: "
+            f"the record {verdict(shares[key])}"
         )
     lines += [
         "",

@@ -4,15 +4,14 @@ A versioned JSON file (``format = "peninsula-posterior"``) holds the calibrated
 parameters, the weighted particles of the last generation, and the
 fingerprint of the model that made them (:func:`model.records.model_fingerprint`):
 a posterior from another model is refused, since its parameters meant
-something else there. Each replication draws one particle by weight, keyed by
-the root seed and its own replication number, so a replication's draw does not
-depend on the batch it is in.
+something else there. Each run draws one particle by weight, keyed by its own
+run seed alone, so a run's draw does not depend on the batch, chunk or process
+it runs in, and ``peninsula run --seed S`` draws the same particle.
 """
 
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -157,5 +156,20 @@ def summary(posterior: Posterior) -> dict[str, dict[str, float]]:
     return out
 
 
+def band_shares(summaries: dict[str, dict[str, float]], prior: dict[str, list[float]]) -> dict[str, float]:
+    """For each parameter, the share of its prior range that the posterior's 5%-95% band covers."""
+    out = {}
+    for key, s in summaries.items():
+        low, high = prior[key]
+        out[key] = (s["p95"] - s["p05"]) / (high - low) if high > low else 1.0
+    return out
+
+
+def verdict(share: float) -> str:
+    """What the record says of a parameter whose posterior band covers ``share`` of its prior range."""
+    return "pins it down" if share < 0.5 else ("narrows it" if share < 0.8 else "says little")
+
+
 def effective_size(weights: np.ndarray) -> float:
-    return float(1.0 / np.sum(np.square(weights))) if math.isfinite(float(np.sum(weights))) else 0.0
+    """Kish's effective sample size of normalised weights."""
+    return float(1.0 / np.sum(np.square(weights)))

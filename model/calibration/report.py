@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from model.calibration.driver import tolerance
-from model.history import CLASSES, backcast_text, conditions_text, score_text
+from model.calibration.posterior import band_shares, verdict
+from model.history import CLASSES, backcast_text, conditions_text, score_text, words
 
 SHIPPED = Path(__file__).resolve().parents[2] / "docs" / "validation"
 """Where the shipped results, calibration folders and posterior live (in a checkout)."""
@@ -15,10 +16,6 @@ SHIPPED = Path(__file__).resolve().parents[2] / "docs" / "validation"
 
 def load_results(folder: Path = SHIPPED) -> dict[str, Any]:
     return json.loads((folder / "results.json").read_text())
-
-
-def _name(c: str) -> str:
-    return c.replace("_", " ")
 
 
 def cross_validation_rows(results: dict[str, Any]) -> list[str]:
@@ -30,7 +27,7 @@ def cross_validation_rows(results: dict[str, Any]) -> list[str]:
         shares = " / ".join(f"{c['shares'][k]:.0%}" for k in CLASSES)
         match = "yes" if c["strict_match"] else ("loose only" if c["loose_match"] else "no")
         rows.append(
-            f"| {c['case']} | history/{c['scenario']} | {_name(c['recorded'])} | {shares} | {_name(c['modal'])} | "
+            f"| {c['case']} | history/{c['scenario']} | {words(c['recorded'])} | {shares} | {words(c['modal'])} | "
             f"{match} |"
         )
     strict = sum(c["strict_match"] for c in results["cross_validation"])
@@ -46,13 +43,12 @@ def calibration_rows(results: dict[str, Any]) -> list[str]:
         "| parameter | prior range | posterior mean | posterior 5% to 95% | share of the prior range | the record |",
         "|---|---|---|---|---|---|",
     ]
+    shares = band_shares(cal["summary"], cal["prior"])
     for key, s in cal["summary"].items():
         low, high = cal["prior"][key]
-        share = (s["p95"] - s["p05"]) / (high - low) if high > low else 1.0
-        verdict = "pins it down" if share < 0.5 else ("narrows it" if share < 0.8 else "says little")
         rows.append(
-            f"| `{key}` | {low:g} to {high:g} | {s['mean']:.3g} | {s['p05']:.3g} to {s['p95']:.3g} | {share:.0%} | "
-            f"{verdict} |"
+            f"| `{key}` | {low:g} to {high:g} | {s['mean']:.3g} | {s['p05']:.3g} to {s['p95']:.3g} | "
+            f"{shares[key]:.0%} | {verdict(shares[key])} |"
         )
     return rows
 
@@ -111,9 +107,9 @@ def reading_rows(results: dict[str, Any]) -> list[str]:
     screen = list(cal["screen"].values())
     floor = float(sorted(screen)[len(screen) // 2])
     above = [k for k, st in cal["screen"].items() if st > 1.5 * floor]
-    shares = {k: (s["p95"] - s["p05"]) / (cal["prior"][k][1] - cal["prior"][k][0]) for k, s in cal["summary"].items()}
-    pinned = [f"`{k}`" for k, share in shares.items() if share < 0.5]
-    narrowed = [f"`{k}`" for k, share in shares.items() if 0.5 <= share < 0.8]
+    shares = band_shares(cal["summary"], cal["prior"])
+    pinned = [f"`{k}`" for k, share in shares.items() if verdict(share) == "pins it down"]
+    narrowed = [f"`{k}`" for k, share in shares.items() if verdict(share) == "narrows it"]
     rows = [
         f"- The screen's indices come from noisy runs: {len(above)} parameter(s) stand clearly above the rest "
         f"({', '.join(f'`{k}`' for k in above) or 'none'}); the others sit near {floor:.2f}, the share of the "
