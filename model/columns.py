@@ -164,6 +164,7 @@ OUTCOMES = (
     Column("short_range", "int64", "count", "DPRK short-range launches (below the threshold agreements cover)"),
     Column("exercises", "int64", "count", "major US-ROK exercises held"),
     Column("resolutions", "int64", "count", "new UN resolutions tightening sanctions"),
+    Column("aid_withheld_months", "int64", "months", "months Japan withheld its share of an agreement's aid (E5)"),
     Column("talks_held", "int64", "count", "rounds of talks held"),
     Column(
         "us_yield_belief_end", "float64", SHARE, "the US's belief at the end that pressure will make the DPRK concede"

@@ -99,6 +99,14 @@ class ReliefSchedule(_Indexed):
     AT_END = "at_end"  # relief only when every step is verified
 
 
+class ReliefFrom(_Indexed):
+    """Which sanctions an agreement's relief lifts (Hanoi: the DPRK asked for UN measures only, E11)."""
+
+    UN_AND_US = "un_and_us"  # the UN's measures and the US's own (secondary) sanctions alike
+    UN = "un"  # UN measures only: the US keeps its own sanctions
+    US = "us"  # the US's own sanctions (and benefits) only
+
+
 class OutcomeClass(_Indexed):
     """Historians' classes, read by implementation at the end of the window (BACKGROUND.md)."""
 

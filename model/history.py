@@ -374,11 +374,14 @@ def backcast_markdown() -> str:
             "  model's months held are censored by the window; the share in brackets is still in force when it",
             "  closes. E1's eight years would need a run of about a hundred months.",
             "",
-            "## Not built yet, and the calibration",
+            "## Mechanisms particular cases need, and the calibration",
             "",
-            "Two mechanisms some cases need: Japan withholding its share of aid (E5) and the split between UN",
-            "and US unilateral relief (E11). The calibration against these cases, the backcast under its",
-            "posterior and leave-one-case-out cross-validation are in docs/VALIDATION.md.",
+            "Japan decides each month of an agreement with aid whether to pay its share or withhold it over the",
+            "abductions (`aid.japan_share`, `aid.japan_linkage`; E5, where it withheld and the deal still held).",
+            'Relief may lift UN measures only (`sanctions.relief_from = "un"`, E11: what the DPRK asked for at',
+            "Hanoi): it then lifts less of the sanctions' bite, and without a snapback clause the US can take back",
+            "only what the Security Council re-imposes. The calibration against these cases, the backcast under",
+            "its posterior and leave-one-case-out cross-validation are in docs/VALIDATION.md.",
             "",
         ]
     )

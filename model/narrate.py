@@ -65,6 +65,9 @@ def line(r: rec.Record) -> str | None:
                 f"{actor} {verb} its enforcement: {detail.get('shift', 0.0):+.2f} of the mandate since the start "
                 f"(this month: {_values(values)})."
             )
+        case rec.Chose(actor=actor, decision="aid", chosen=chosen, values=values):
+            verb = "withholds its share of the aid" if chosen == "withhold" else "pays its share of the aid"
+            return f"{actor} {verb} ({_values(values)})."
         case rec.Chose(actor=actor, decision="provoke", chosen=chosen, values=values):
             return f"{actor} chooses {_name(chosen)} ({_values(values)})."
         case rec.Chose(actor=actor, decision=decision, chosen=chosen, values=values):

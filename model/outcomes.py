@@ -98,6 +98,7 @@ def outcomes(model) -> dict[str, np.ndarray]:
         "short_range": s.activities[:, Activity.SHORT_RANGE.index].copy(),
         "exercises": s.exercises.copy(),
         "resolutions": s.tightenings.copy(),
+        "aid_withheld_months": s.aid_withheld_months.copy(),
         "talks_held": s.talks_held.copy(),
         "us_yield_belief_end": s.yield_belief[:, Actor.US.index].copy(),
         "trust_US_in_DPRK_end": s.trust[:, Actor.US.index, Actor.DPRK.index].copy(),

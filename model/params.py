@@ -24,6 +24,7 @@ from model.domain import (
     Enforcer,
     Issue,
     Proposal,
+    ReliefFrom,
     ReliefSchedule,
     TalksFormat,
 )
@@ -88,7 +89,7 @@ def locate(key: str) -> Slot:
             return Slot(f"initial_{name}")
         case ["dynamics", _, name] if name in _SCALARS:
             return Slot(name)
-        case ["economy" | "conflict" | "talks" | "sanctions", name] if name in _SCALARS or name in _VECTORS:
+        case ["economy" | "conflict" | "talks" | "sanctions" | "aid", name] if name in _SCALARS or name in _VECTORS:
             return Slot(name)
     raise KeyError(key)
 
@@ -101,6 +102,8 @@ def encode(key: str, value: Any) -> Any:
         return TalksFormat(value).index
     if name == "relief_schedule":
         return ReliefSchedule(value).index
+    if name == "relief_from":
+        return ReliefFrom(value).index
     if name == "setter":
         return Actor(value).index
     if name == "agenda":
@@ -192,6 +195,11 @@ _SCALARS: dict[str, type] = {
     "withhold_relief": bool,
     "laborers_deadline": np.int64,
     "laborers_deadline_step": float,
+    "relief_from": np.int64,
+    "us_unilateral_share": float,
+    "un_reimposition": float,
+    "japan_share": float,
+    "japan_linkage": float,
     "active": bool,
     "format": np.int64,
     "cadence": np.int64,

@@ -37,6 +37,7 @@ QUESTIONS = {
     Decision.PROPOSE: "Talks this month: which proposal do you table?",
     Decision.BROKER: "The veto players did not agree: which text do you table as broker?",
     Decision.ACCEPT: "A text is on the table: do you sign it?",
+    Decision.AID: "Your share of the agreement's aid falls due: pay it, or withhold it over the abductions?",
 }
 
 LABELS = {

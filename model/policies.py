@@ -42,6 +42,7 @@ class Decision(StrEnum):
     PROPOSE = "propose"  # the agenda setter, then a veto player: table a named proposal or none
     BROKER = "broker"  # a broker: table a compromise
     ACCEPT = "accept"  # sign the offer on the table or not
+    AID = "aid"  # JPN: pay its share of an agreement's economic cooperation this month, or withhold it
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from model.domain import (
     Coverage,
     Enforcer,
     Proposal,
+    ReliefFrom,
     ReliefSchedule,
     TalksFormat,
 )
@@ -116,6 +117,20 @@ class Sanctions(Frozen):
     # (0: none in the run); when it falls due each enforcer closes a share of its gap on the laborers channel.
     laborers_deadline: Annotated[int, Field(ge=0, le=600, strict=True)] = 0
     laborers_deadline_step: Unit = 0.5
+    # Which sanctions relief lifts; the share of the sanctions' bite that is the US's own (secondary) sanctions;
+    # and the share of lifted UN relief the Security Council re-imposes after a collapse (CHN and RUS hold
+    # vetoes). A snapback clause re-imposes everything; without one the US can take back only its own part.
+    relief_from: ReliefFrom = ReliefFrom.UN_AND_US
+    us_unilateral_share: Unit
+    un_reimposition: Unit
+
+
+class Aid(Frozen):
+    """Japan's share of an agreement's economic cooperation, and the value it puts on withholding it while
+    the abduction issue is unresolved (E5: Japan endorsed the 2007 deals but withheld its share)."""
+
+    japan_share: Unit
+    japan_linkage: Unit
 
 
 class Economy(Frozen):
@@ -218,7 +233,7 @@ class ConflictDynamics(Frozen):
     exercise_tension: Unit
     exercise_value: Unit
     exercise_reaction: Unit
-    tension_decay: Unit
+    tension_decay: Annotated[float, Field(gt=0.0, le=1.0, strict=True)]  # 0 would never let tension fall
     capability_growth: Unit
     security_curvature: Annotated[float, Field(gt=0.0, le=1.0, strict=True)]
 
@@ -292,6 +307,7 @@ class Scenario(Frozen):
     talks: Talks
     sanctions: Sanctions
     economy: Economy
+    aid: Aid
     conflict: Conflict
     initial: Initial
     dynamics: Dynamics

@@ -65,7 +65,7 @@ from model.rules.utility import Preferences, World, flow, weights
 from model.scenario import Scenario
 from model.state import NO_ONE, State, initial_state, merge_rows, snapshot
 
-US, DPRK, CHN, RUS = (a.index for a in (Actor.US, Actor.DPRK, Actor.CHN, Actor.RUS))
+US, DPRK, CHN, RUS, JPN = (a.index for a in (Actor.US, Actor.DPRK, Actor.CHN, Actor.RUS, Actor.JPN))
 VETOES = tuple(a.index for a in VETO_PLAYERS)
 ENFORCERS = tuple(Actor(e.value).index for e in Enforcer)
 SIX = TalksFormat.SIX_PARTY.index
@@ -73,6 +73,9 @@ SQ = Proposal.STATUS_QUO.index
 K = {issue: issue.index for issue in Issue}
 ACT = {a: a.index for a in Activity}
 DECISION_CODE = {d: i for i, d in enumerate(Decision)}
+FIRST_DECISIONS = 11
+"""Decisions whose draws were laid out first, in blocks per actor; later ones get blocks after all of them,
+so that adding a decision leaves every earlier draw (and so every earlier run) as it was."""
 
 
 @dataclass(frozen=True)
@@ -170,6 +173,7 @@ class PeninsulaModel(mesa.Model):
         s = yield from self._council(s, act)
         s = yield from self._breaches_seen(s, act, exercised, sanctioned)
         s = yield from self._implement(s)
+        s = yield from self._aid(s)
         s = yield from self._walk(s)
         scheduled = s.in_force & ~s.deal_framework
         due = p["active"] & ~scheduled & ((s.month % p["cadence"] == 0) | called)
@@ -268,7 +272,13 @@ class PeninsulaModel(mesa.Model):
         With ``asked``, only the replications that decide are drawn (the others get 0): a run's draws
         are keyed by its own seed, so they are the same as if every replication had been drawn.
         """
-        offset = (actor * len(Decision) + DECISION_CODE[decision]) * 8 + stage
+        code = DECISION_CODE[decision]
+        block = (
+            actor * FIRST_DECISIONS + code
+            if code < FIRST_DECISIONS
+            else (N_ACTORS * FIRST_DECISIONS + (code - FIRST_DECISIONS) * N_ACTORS + actor)
+        )
+        offset = block * 8 + stage
         if asked is None or asked.all():
             return self.draws.normal(month, Purpose.CHOICE, n, offset=offset)
         noise = np.zeros((len(asked), n))
@@ -328,9 +338,17 @@ class PeninsulaModel(mesa.Model):
     def _delivered(self, s: State) -> np.ndarray:
         return enforcement.delivered(s.enforcement_start, s.delivery_shift)
 
+    def _reach(self) -> np.ndarray:
+        """Share of the sanctions' bite the regime's relief lifts (it may lift UN measures only)."""
+        return economy.relief_reach(self.params["relief_from"], self.params["us_unilateral_share"])
+
+    def _felt_relief(self, s: State) -> np.ndarray:
+        """Relief in force as the economy feels it (see :func:`model.rules.economy.effective_relief`)."""
+        return economy.effective_relief(s.relief, self.params["initial_relief"], self._reach())
+
     def _economy(self, s: State, adapt: bool = True) -> State:
         p = self.params
-        income = economy.income(self._delivered(s), p["income_share"], p["rest_of_world"], s.relief)
+        income = economy.income(self._delivered(s), p["income_share"], p["rest_of_world"], self._felt_relief(s))
         pressure = economy.pressure(s.pressure, income, p["need"], p["adaptation"]) if adapt else s.pressure
         return s.but(income=income, pressure=pressure)
 
@@ -346,11 +364,11 @@ class PeninsulaModel(mesa.Model):
         )
         scale = np.array([getattr(a.policy, "margin_scale", 1.0) for a in self.agents_by_actor])
         in_force = s.in_force.any()
-        deal = (
-            Offers(s.deal_point[:, None], s.deal_framework[:, None], s.deal_scope[:, None], s.deal_steps[:, None])
-            if in_force
-            else None
-        )
+        deal = None
+        if in_force:
+            point = s.deal_point.copy()
+            point[:, K[Issue.ECONOMIC_COOPERATION]] *= self._cooperation_paid(s)
+            deal = Offers(point[:, None], s.deal_framework[:, None], s.deal_scope[:, None], s.deal_steps[:, None])
         progress = (
             Progress(s.steps_done, implementation.months_to_next(s, p["duration"]), s.relief) if in_force else None
         )
@@ -379,6 +397,11 @@ class PeninsulaModel(mesa.Model):
         delivered = self._delivered(s)
         base, slope = economy.income_coefficients(delivered, p["income_share"], p["rest_of_world"])
         trade_base, trade_slope = economy.trade_coefficients(delivered, p["income_share"])
+        # Both are lines in the relief the economy feels, r0 + reach (r - r0): lines in r again.
+        reach, initial = self._reach(), p["initial_relief"]
+        base, slope = base + slope * initial * (1.0 - reach), slope * reach
+        trade_base = trade_base + trade_slope * (initial * (1.0 - reach))[:, None]
+        trade_slope = trade_slope * reach[:, None]
         sq = p["proposals"][:, SQ].copy()
         sq[:, K[Issue.SANCTIONS_RELIEF]] = s.relief
         sq[:, K[Issue.EXERCISE_RESTRAINT]] = p["exercises_suspended"]
@@ -404,6 +427,7 @@ class PeninsulaModel(mesa.Model):
             duration=p["duration"].astype(float),
             schedule=p["relief_schedule"],
             snapback=p["snapback"],
+            restored=economy.restored_share(p["relief_from"], p["us_unilateral_share"], p["un_reimposition"]),
             trust=s.trust,
             guarantor_weight=p["guarantor_weight"],
             pressure_forecast=s.pressure_forecast,
@@ -681,6 +705,7 @@ class PeninsulaModel(mesa.Model):
             np.full(s.replications, ender == US),
             p["snapback"],
             p["initial_relief"],
+            economy.restored_share(p["relief_from"], p["us_unilateral_share"], p["un_reimposition"]),
         )
         if self.narrate and ended[0]:
             names = list(Actor)
@@ -724,6 +749,28 @@ class PeninsulaModel(mesa.Model):
                 s, DPRK, US, overdue & s.in_force, Cause.LATE_STEP, np.ones(s.replications), 4
             )
         return s
+
+    def _aid(self, s: State) -> Iterator[Pending]:
+        """Japan pays its share of the agreement's economic cooperation this month, or withholds it (E5).
+
+        Withheld aid is not a breach: the others deliver their shares, and the
+        DPRK values the agreement with Japan's share missing from the next month.
+        """
+        p = self.params
+        owed = s.in_force & ~s.deal_framework & (s.deal_point[:, K[Issue.ECONOMIC_COOPERATION]] > 0)
+        asked = owed & (p["japan_share"] > 0)
+        if not asked.any():
+            return s.but(aid_withheld=np.zeros(s.replications, dtype=bool))
+        values = options.aid(self._seen, JPN, p["japan_share"], p["japan_linkage"])
+        picked = yield from self._ask(s, self._seen, JPN, Decision.AID, values, asked)
+        withheld = asked & (picked.index == 1)
+        if self.narrate and asked[0] and withheld[0] != s.aid_withheld[0]:
+            self._note_choice(s, JPN, Decision.AID, picked, asked)
+        return s.but(aid_withheld=withheld, aid_withheld_months=s.aid_withheld_months + withheld)
+
+    def _cooperation_paid(self, s: State) -> np.ndarray:
+        """Share of the agreement's economic cooperation actually paid: all of it unless Japan withholds."""
+        return 1.0 - self.params["japan_share"] * s.aid_withheld
 
     def _relief_evidence(self, s: State, gave: np.ndarray) -> State:
         """Relief delivered is evidence, for the DPRK, that the US keeps its word."""
@@ -1100,7 +1147,7 @@ class PeninsulaModel(mesa.Model):
         p = self.params
         waiting = p["active"] & ~s.in_force
         belief = beliefs.no_concession(s.yield_belief, s.pressure, p["yield_hazard"], waiting)
-        income = economy.income(self._delivered(s), p["income_share"], p["rest_of_world"], s.relief)
+        income = economy.income(self._delivered(s), p["income_share"], p["rest_of_world"], self._felt_relief(s))
         settled = economy.target_pressure(income, p["need"])
         return s.but(
             yield_belief=belief, pressure_forecast=beliefs.forecast(s.pressure_forecast, settled, p["forecast_rate"])
@@ -1168,7 +1215,8 @@ class PeninsulaModel(mesa.Model):
         live = s.in_force[:, None]
         point = np.where(live, s.deal_point, p["proposals"][:, SQ])
         point[:, K[Issue.DENUCLEARIZATION]] = s.deal_point[:, K[Issue.DENUCLEARIZATION]] * share
-        point[:, K[Issue.ECONOMIC_COOPERATION]] = s.deal_point[:, K[Issue.ECONOMIC_COOPERATION]] * share
+        paid = self._cooperation_paid(s)
+        point[:, K[Issue.ECONOMIC_COOPERATION]] = s.deal_point[:, K[Issue.ECONOMIC_COOPERATION]] * share * paid
         point[:, K[Issue.SANCTIONS_RELIEF]] = s.relief
         restraint = np.where(s.in_force, s.deal_point[:, K[Issue.EXERCISE_RESTRAINT]], 0.0)
         point[:, K[Issue.EXERCISE_RESTRAINT]] = np.maximum(restraint, p["exercises_suspended"])
@@ -1177,7 +1225,7 @@ class PeninsulaModel(mesa.Model):
         )
         kappa = credibility_of_guarantees(s.trust, p["guarantor_weight"], point[:, K[Issue.MULTILATERAL_FORMAT]])
         trade = np.stack(economy.trade_coefficients(self._delivered(s), p["income_share"]))
-        trade_kept = trade[0] + trade[1] * s.relief[:, None]
+        trade_kept = trade[0] + trade[1] * self._felt_relief(s)[:, None]
         return World(
             point[:, None],
             s.capability[:, None],

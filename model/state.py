@@ -57,6 +57,8 @@ class State:
     cause: np.ndarray  # (R,) Cause index of its collapse
     breaker: np.ndarray  # (R,) actor whose act or choice ended it, or NO_ONE
     months_held: np.ndarray  # (R,) months the latest agreement was in force
+    aid_withheld: np.ndarray  # (R,) bool: Japan withholds its share of the agreement's cooperation
+    aid_withheld_months: np.ndarray  # (R,) months in which it did
     # the run so far
     signed: np.ndarray  # (R,) bool: an agreement was ever signed
     deals: np.ndarray  # (R,) agreements signed
@@ -130,6 +132,8 @@ def initial_state(params: dict[str, np.ndarray]) -> State:
         cause=ints + Cause.NONE.index,
         breaker=ints + NO_ONE,
         months_held=ints.copy(),
+        aid_withheld=falses.copy(),
+        aid_withheld_months=ints.copy(),
         signed=falses.copy(),
         deals=ints.copy(),
         collapses=ints.copy(),

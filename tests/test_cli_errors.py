@@ -58,6 +58,17 @@ BROKEN_FILES = [
         "[sanctions]\nlaborers_deadline_step = 1.5\n",
         ("sanctions.laborers_deadline_step", "1.5", "less than or equal to 1"),
     ),
+    (
+        "relief-from-unknown",
+        '[sanctions]\nrelief_from = "eu"\n',
+        ("sanctions.relief_from", "'eu'", "un_and_us", "'un'", "'us'"),
+    ),
+    ("japan-share-high", "[aid]\njapan_share = 1.5\n", ("aid.japan_share", "1.5", "less than or equal to 1")),
+    (
+        "tension-decay-zero",
+        "[dynamics.conflict]\ntension_decay = 0.0\n",
+        ("dynamics.conflict.tension_decay", "0.0", "greater than 0"),
+    ),
     ("not-a-number-string", '[initial]\ntension = "high"\n', ("initial.tension", "'high'", "valid number")),
     ("not-a-number-bool", "[actors.US]\ncapability = true\n", ("actors.US.capability", "True", "valid number")),
     ("not-a-number-nan", "[sanctions.enforcement.CHN]\ncoal = nan\n", ("sanctions.enforcement.CHN.coal", "nan")),

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from model.domain import ReliefFrom
+
+UN, US_ONLY = ReliefFrom.UN.index, ReliefFrom.US.index
+
 
 def income(enforcement: np.ndarray, shares: np.ndarray, rest_of_world: np.ndarray, relief: np.ndarray) -> np.ndarray:
     """DPRK external income as a share of what it would earn with no sanctions.
@@ -21,6 +25,35 @@ def income(enforcement: np.ndarray, shares: np.ndarray, rest_of_world: np.ndarra
     kept = shares * (1.0 - enforcement * (1.0 - relief)[:, None, None])
     total = shares.sum(axis=(1, 2)) + rest_of_world
     return (kept.sum(axis=(1, 2)) + rest_of_world * relief) / np.where(total > 0, total, 1.0)
+
+
+def relief_reach(relief_from: np.ndarray, us_share: np.ndarray) -> np.ndarray:
+    """Share of the sanctions' bite that an agreement's relief lifts: all of it, the UN's part, or the US's.
+
+    >>> relief_reach(np.array([0, 1, 2]), np.array([0.3] * 3)).round(2).tolist()
+    [1.0, 0.7, 0.3]
+    """
+    return np.where(relief_from == UN, 1.0 - us_share, np.where(relief_from == US_ONLY, us_share, 1.0))
+
+
+def effective_relief(relief: np.ndarray, initial: np.ndarray, reach: np.ndarray) -> np.ndarray:
+    """Relief as the economy feels it: what was in force before any agreement, plus the reach of the rest."""
+    return relief - (1.0 - reach) * (relief - initial)  # written so that a reach of 1 leaves relief exact
+
+
+def restored_share(relief_from: np.ndarray, us_share: np.ndarray, reimposition: np.ndarray) -> np.ndarray:
+    """Share of an agreement's relief that comes back when the US ends it without a snapback clause.
+
+    The US re-imposes its own sanctions; UN measures return only as far as the
+    Security Council re-imposes them (``reimposition``: China and Russia hold
+    vetoes). Weighted by the share of the bite each part lifted.
+
+    >>> restored_share(np.array([0, 1, 2]), np.array([0.3] * 3), np.array([0.2] * 3)).round(2).tolist()
+    [0.44, 0.2, 1.0]
+    """
+    un = (1.0 - us_share) * reimposition
+    both = us_share + un
+    return np.where(relief_from == UN, reimposition, np.where(relief_from == US_ONLY, 1.0, both))
 
 
 def pressure(previous: np.ndarray, income_now: np.ndarray, need: np.ndarray, adaptation: np.ndarray) -> np.ndarray:

@@ -90,16 +90,25 @@ def deliver(state: State, schedule: np.ndarray, initial_relief: np.ndarray) -> S
 
 
 def end(
-    state: State, ended: np.ndarray, cause: np.ndarray, breaker: np.ndarray, by_us: np.ndarray, snapback, initial
+    state: State,
+    ended: np.ndarray,
+    cause: np.ndarray,
+    breaker: np.ndarray,
+    by_us: np.ndarray,
+    snapback,
+    initial,
+    restored=1.0,
 ) -> State:
     """The agreement collapses where ``ended``: relief returns to its starting level if the regime snaps it
-    back or the US ended it (it withdraws what it gave). The arsenal cut stays cut (it grows back from there)."""
-    back = ended & (snapback | by_us)
+    back; if the US ended it without a snapback clause, the ``restored`` share of it returns (the US takes
+    back its own sanctions, the Council only some of the UN's). The arsenal cut stays cut (it grows back)."""
+    withdrawn = state.relief - (state.relief - initial) * restored
+    relief = np.where(ended & snapback, initial, np.where(ended & by_us, withdrawn, state.relief))
     return state.but(
         in_force=state.in_force & ~ended,
         collapsed=state.collapsed | ended,
         collapses=state.collapses + (ended & state.in_force),
         cause=np.where(ended, cause, state.cause),
         breaker=np.where(ended, breaker, state.breaker),
-        relief=np.where(back, initial, state.relief),
+        relief=relief,
     )

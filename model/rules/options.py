@@ -150,6 +150,17 @@ def walk(outlook: Outlook, actor: int) -> dict[str, np.ndarray]:
     return {"stay": outlook.stay(actor), "walk": outlook.walk(actor)}
 
 
+def aid(outlook: Outlook, actor: int, share: np.ndarray, linkage: np.ndarray) -> dict[str, np.ndarray]:
+    """Pay one's share of the agreement's economic cooperation this month, or withhold it.
+
+    Paying is worth the payer's ``share`` of what the agreement in force is worth
+    to it (its stake: staying against walking away), since its payment is that
+    share of what keeps the DPRK in it; withholding is worth ``linkage``, the
+    value of holding aid back over a bilateral issue (Japan: the abductions, E5).
+    """
+    return {"pay": share * agreement_at_stake(outlook, actor), "withhold": linkage}
+
+
 def respond(outlook: Outlook, actor: int, precedent: np.ndarray) -> dict[str, np.ndarray]:
     """After the other side's breach: tolerate it (the agreement goes on, trusted less) or end the agreement.
 

@@ -157,14 +157,17 @@ class Outlook:
     def walk(self, actor: int) -> np.ndarray:
         """Value of walking away now: what was delivered stays, relief snaps back if the regime says so, ``(R,)``.
 
-        If the US walks away it withdraws relief; if the DPRK does, relief
+        If the US walks away it withdraws what it can (all of it under a snapback
+        clause; else its own sanctions and what the Council re-imposes, see
+        :func:`model.rules.economy.restored_share`); if the DPRK does, relief
         snaps back only where the regime has snapback.
         """
         key = ("walk", actor)
         if key not in self._cache:
             sit = self.situation
             back = sit.initial_relief
-            relief = back if actor == US else np.where(sit.snapback, back, sit.relief)
+            withdrawn = sit.relief - (sit.relief - back) * sit.restored
+            relief = np.where(sit.snapback, back, withdrawn if actor == US else sit.relief)
             after = with_relief(sit, relief)
             self._cache[key] = self.status_quo(actor, after) + self.waiting(actor)
         return self._cache[key]

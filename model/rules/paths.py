@@ -70,6 +70,7 @@ class Situation:
     duration: np.ndarray  # months to implement a whole agreement
     schedule: np.ndarray  # ReliefSchedule index
     snapback: np.ndarray  # bool
+    restored: np.ndarray  # share of relief that returns when the US ends an agreement without snapback
     trust: np.ndarray  # (R, A, A)
     guarantor_weight: np.ndarray
     pressure_forecast: np.ndarray  # the expected felt pressure (a belief, see model.rules.beliefs)
