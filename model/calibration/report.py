@@ -119,7 +119,8 @@ def reading_rows(results: dict[str, Any]) -> list[str]:
     ]
     if lost:
         rows.append(
-            f"- Under the posterior, {len(lost)} of the {len(checks)} expectations above no longer hold "
+            f"- Under the posterior, {len(lost)} of the {len(checks)} expectations above "
+            f"{'no longer holds' if len(lost) == 1 else 'no longer hold'} "
             f"({'; '.join(lost)}). The posterior is fitted to six short historical windows, not to these "
             "patterns: where the two pull the assumptions apart, that is a finding about the model, and one "
             "reason the nominal point stays the default."
