@@ -92,7 +92,7 @@ class ClassSession:
     choices: list[dict] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self._lock = threading.RLock()
+        self.lock = threading.RLock()  # public so that a page can read several things as of one moment
         self.run = Run(self.spec, self.seed, self.months, tuple(Actor))
         self.months = self.run.model.months
         self.seats = {actor: SeatState(actor, code) for actor, code in zip(Actor, self._distinct_codes(), strict=True)}
@@ -113,7 +113,7 @@ class ClassSession:
     # ------------------------------------------------------------------ students
     def join(self, code: str) -> Actor:
         """The seat whose code this is, now held by the student; again the same seat after a reload."""
-        with self._lock:
+        with self.lock:
             seat = self._seat(code)
             seat.held = seat.ever_held = True
             seat.last_seen = self.clock()
@@ -121,7 +121,7 @@ class ClassSession:
 
     def answer(self, code: str, ticket: int, option: str) -> None:
         """A student's answer to the decision ``ticket``; refused if it is not that seat's turn or not an option."""
-        with self._lock:
+        with self.lock:
             self._expire()
             seat = self._seat(code)
             seat.last_seen = self.clock()
@@ -140,7 +140,7 @@ class ClassSession:
 
     def seen(self, code: str) -> Actor:
         """Note that a student's browser asked about its seat (the teacher sees who is connected)."""
-        with self._lock:
+        with self.lock:
             self._expire()
             seat = self._seat(code)
             seat.last_seen = self.clock()
@@ -156,13 +156,13 @@ class ClassSession:
     # ------------------------------------------------------------------ the teacher
     def start(self) -> None:
         """Begin the run: it goes on until a held seat has to decide (or to the end, if no seat is held)."""
-        with self._lock:
+        with self.lock:
             self.started = True
             self._drive()
 
     def step(self) -> None:
         """The teacher moves the run on: the waiting seat's profile answers for it (or the run starts)."""
-        with self._lock:
+        with self.lock:
             if not self.started:
                 self.start()
                 return
@@ -173,14 +173,14 @@ class ClassSession:
 
     def set_deadline(self, seconds: float | None) -> None:
         """Seconds per decision from now on (the decision waiting now counts from when it was asked)."""
-        with self._lock:
+        with self.lock:
             self._check_deadline(seconds)
             self.deadline = seconds
             self._expire()
 
     def tick(self) -> None:
         """Apply the deadline: called by the server every second and before every request."""
-        with self._lock:
+        with self.lock:
             self._expire()
 
     @staticmethod
@@ -226,17 +226,17 @@ class ClassSession:
     # ------------------------------------------------------------------ what the pages read
     @property
     def waiting(self) -> Waiting | None:
-        with self._lock:
+        with self.lock:
             return self._waiting
 
     @property
     def ended(self) -> bool:
-        with self._lock:
+        with self.lock:
             return self.started and self.run.ended
 
     def seconds_left(self) -> float | None:
         """Seconds before the deadline answers for the waiting seat (None: no deadline or nothing waiting)."""
-        with self._lock:
+        with self.lock:
             if self._waiting is None or self.deadline is None:
                 return None
             return max(0.0, self.deadline - (self.clock() - self._waiting.since))
@@ -246,7 +246,7 @@ class ClassSession:
         from model.outcomes import outcomes
         from model.records import plain, row
 
-        with self._lock:
+        with self.lock:
             return plain(row(outcomes(self.run.model))) if self.ended else None
 
     def log(self) -> dict[str, Any]:
@@ -254,7 +254,7 @@ class ClassSession:
         from model.play_terminal import CLASS_LOG_VERSION, LOG_FORMAT
         from model.records import code_record
 
-        with self._lock:
+        with self.lock:
             return {
                 "format": LOG_FORMAT,
                 "version": CLASS_LOG_VERSION,
