@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from model.classroom import ClassSession, Refused
+from model.domain import Actor
 from model.errors import InputError
 from model.play import Option
 
@@ -93,8 +94,20 @@ def student_state(session: ClassSession, code: str) -> dict[str, Any]:
             "turn": turn,
             "waiting_for": None if waiting is None or mine else waiting.prompt.actor.value,
             "timeline": session.timeline[-TIMELINE_FOR_STUDENTS:],
+            "answered_for_you": _answered_for(session, actor),
             "outcome": _outcome_text(session),
         }
+
+
+def _answered_for(session: ClassSession, actor: Actor) -> str | None:
+    """If the model answered the seat's latest decision (time ran out, or the teacher stepped), what it chose."""
+    from model.play_terminal import MODEL_WORDS
+
+    latest = next((c for c in reversed(session.choices) if c["actor"] == actor.value and c.get("why") != "empty"), None)
+    if latest is None or latest["by"] != "model":
+        return None
+    chosen, why = latest["chosen"].replace("_", " "), MODEL_WORDS[latest["why"]]
+    return f"The model answered your last decision ({latest['decision']}) for you: {chosen} ({why})."
 
 
 def teacher_state(session: ClassSession) -> dict[str, Any]:

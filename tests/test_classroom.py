@@ -279,3 +279,76 @@ def test_a_bad_class_log_is_refused_with_its_field_named(change, field, tmp_path
     path.write_text(json.dumps(record))
     with pytest.raises(InputError, match=field.replace("[", r"\[").replace("]", r"\]")):
         replay(path, io.StringIO())
+
+
+# ------------------------------------------------------------------ what the pages read (no server, no browser)
+def test_a_students_page_shows_its_turn_with_its_own_values_and_the_others_wait():
+    from model.classroom_web import student_state
+
+    clock = Clock()
+    session = _session(clock=clock, deadline=45)
+    session.join(_code(session, Actor.US))
+    session.join(_code(session, Actor.DPRK))
+    us = student_state(session, _code(session, Actor.US))
+    assert not us["started"] and us["turn"] is None
+    session.start()
+    clock.now = 5.0
+    us = student_state(session, _code(session, Actor.US))
+    dprk = student_state(session, _code(session, Actor.DPRK))
+    prompt = session.waiting.prompt
+    assert us["turn"]["ticket"] == session.waiting.ticket and us["turn"]["seconds_left"] == 40.0
+    assert [(o["name"], o["value"]) for o in us["turn"]["options"]] == [
+        (o.name, round(o.value, 3)) for o in prompt.options
+    ]
+    assert dprk["turn"] is None and dprk["waiting_for"] == "US"
+    assert "you are DPRK" in dprk["situation"] and "Feb 2019 (month 1)" in dprk["situation"]
+    assert "Hanoi summit." in " ".join(us["timeline"])
+    clock.now = 45.0
+    session.tick()
+    told = student_state(session, _code(session, Actor.US))["answered_for_you"]
+    assert told.startswith("The model answered your last decision (propose) for you") and "time ran out" in told
+    with pytest.raises(Refused):
+        student_state(session, "NOPE00")
+
+
+def test_the_teachers_page_shows_codes_connections_and_whom_the_run_waits_for():
+    from model.classroom_web import CONNECTED_SECONDS, teacher_state
+
+    clock = Clock()
+    session = _session(clock=clock)
+    session.join(_code(session, Actor.US))
+    session.start()
+    clock.now = CONNECTED_SECONDS / 2
+    session.seen(_code(session, Actor.US))
+    view = teacher_state(session)
+    seats = {s["actor"]: s for s in view["seats"]}
+    assert {a: s["code"] for a, s in seats.items()} == {a.value: s.code for a, s in session.seats.items()}
+    assert seats["US"]["held"] and seats["US"]["connected"] and seats["US"]["waiting"]
+    assert not seats["DPRK"]["held"] and not seats["DPRK"]["connected"]
+    assert view["waiting"]["actor"] == "US" and view["month"] == 1 and view["months_done"] == 0
+    clock.now += CONNECTED_SECONDS + 1
+    assert not {s["actor"]: s for s in teacher_state(session)["seats"]}["US"]["connected"]
+    session.step()
+    while session.waiting is not None:
+        session.step()
+    done = teacher_state(session)
+    assert done["ended"] and done["answered"] == {"student": 0, "late": 0, "step": 3}
+    assert done["outcome"].startswith("Outcome:") and done["model_alone"].startswith("Outcome:")
+
+
+def test_a_port_in_use_or_a_bad_deadline_is_a_clear_error():
+    import socket
+
+    from model.classroom_web import bind, serve
+    from model.errors import InputError
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        with pytest.raises(InputError, match=rf"--port: cannot serve on 127.0.0.1:{port}"):
+            bind("127.0.0.1", port)
+    with pytest.raises(InputError, match="--deadline"):
+        serve("hanoi-2019", "127.0.0.1", 0, -5)
+    with pytest.raises(InputError, match="no-such-scenario"):
+        serve("no-such-scenario", "127.0.0.1", 0, None)
