@@ -50,9 +50,14 @@ def _missing() -> str | None:
         import uvicorn  # noqa: F401
     except ImportError as err:
         return f"{err.name} is not installed (pip install playwright, and solara for starlette and uvicorn)"
-    if not CHROMIUM.is_file() and shutil.which("chromium") is None:
+    if _chromium() is None:
         return "Debian's chromium is not installed (apt-get install -y chromium)"
     return None
+
+
+def _chromium() -> str | None:
+    """Debian's Chromium, where Debian puts it, else whichever ``chromium`` is on the PATH."""
+    return str(CHROMIUM) if CHROMIUM.is_file() else shutil.which("chromium")
 
 
 @pytest.fixture(scope="module")
@@ -65,7 +70,7 @@ def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
+        chromium = p.chromium.launch(executable_path=_chromium(), args=ARGS, headless=True)
         yield chromium
         chromium.close()
 
