@@ -34,26 +34,36 @@ class _Strict(BaseModel):
 
 
 class Measure(_Strict):
-    """A statistic of one outcome column over ``runs`` seeded runs (as ``peninsula run --replications``)."""
+    """A statistic of one outcome column over ``runs`` seeded runs (as ``peninsula run --replications``).
+
+    ``statistic = "value"`` reads one run instead, the run ``peninsula run SCENARIO --seed SEED`` shows
+    (``runs = 1``): the column's number, or with ``value`` 1 if the column equals it, else 0. A class
+    played in class mode is that run with students in the seats, so its baseline is such a measure.
+    """
 
     name: Name
     scenario: str
     set: tuple[str, ...] = ()
     runs: Annotated[int, Field(ge=1, le=100_000)] = 1000
     seed: Annotated[int, Field(ge=0)] = 7
-    statistic: Literal["share", "mean", "median"]
+    statistic: Literal["share", "mean", "median", "value"]
     column: str
-    value: str | bool | None = None  # for a share: the value counted
+    value: str | bool | None = None  # for a share: the value counted; for one run's value: the value matched
 
     @model_validator(mode="after")
     def _share_has_value(self) -> Measure:
-        if (self.statistic == "share") != (self.value is not None):
+        if self.statistic == "value":
+            if self.runs != 1:
+                raise ValueError("the value of one run needs runs = 1")
+        elif (self.statistic == "share") != (self.value is not None):
             raise ValueError("a share needs the value it counts (value = ...), and only a share has one")
         return self
 
     def command(self) -> str:
-        """The command whose summary shows this measure's runs."""
+        """The command whose summary shows this measure's runs (or, for one run's value, whose outcome shows it)."""
         sets = "".join(f" --set {s}" for s in self.set)
+        if self.statistic == "value":
+            return f"peninsula run {self.scenario}{sets} --seed {self.seed}"
         return f"peninsula run {self.scenario}{sets} --replications {self.runs} --seed {self.seed}"
 
 
@@ -147,6 +157,9 @@ def find(ref: str) -> Worksheet:
 
 def measure(m: Measure) -> float:
     """One measure, computed from seeded runs of the model."""
+    if m.statistic == "value":
+        found = _one_run(m.scenario, m.set, m.seed)[m.column]
+        return float(found == m.value) if m.value is not None else float("nan" if found is None else found)
     out = _runs(m.scenario, m.set, m.runs, m.seed)
     values = out[m.column]
     if m.statistic == "share":
@@ -169,6 +182,17 @@ def _runs(scenario: str, sets: tuple[str, ...], runs: int, seed: int) -> dict[st
             _RUNS.pop(next(iter(_RUNS)))
         _RUNS[key] = run_replications(load_scenario(scenario, sets), seed, runs)
     return _RUNS[key]
+
+
+@cache
+def _one_run(scenario: str, sets: tuple[str, ...], seed: int) -> dict:
+    """The outcome row of ``peninsula run SCENARIO --seed SEED``: the model alone, as a class's baseline."""
+    from model.loader import load_scenario
+    from model.outcomes import outcomes
+    from model.records import row
+    from model.runs import run_one
+
+    return row(outcomes(run_one(load_scenario(scenario, sets), seed, narrate=False)))
 
 
 def values_of(sheet: Worksheet) -> dict[str, float]:

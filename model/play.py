@@ -1,9 +1,12 @@
 """A person in one actor's seat: the month pauses at each of the seat's decisions until an answer comes.
 
 The seat is a policy (:class:`Seat`) whose answer comes from outside: while it
-has none, :meth:`PeninsulaModel.advance` yields a ``Pending`` decision, and the
-:class:`Session` turns it into a :class:`Prompt` (the options, each with the
-actor's own value on the model's one payoff scale). The other five actors
+has none, :meth:`PeninsulaModel.advance` yields a ``Pending`` decision, and a
+:class:`Run` turns it into a :class:`Prompt` (the options, each with the
+actor's own value on the model's one payoff scale) and waits for the answer.
+A :class:`Session` is a run with one seat answered by a function (the
+terminal); a class (:mod:`model.classroom`) is a run with six seats answered
+by students in their browsers or by the model. The other five actors
 answer by their policies. Because the seat answers with the same option index
 a scripted policy would, the same seat, seed and answers give the same run.
 
@@ -13,8 +16,9 @@ replay`` shows again are in :mod:`model.play_terminal`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -22,6 +26,9 @@ from model.domain import Actor, Proposal
 from model.narrate import calendar, line
 from model.policies import Choice, Decision, DefersToProfile, UtilityPolicy, View, profiles
 from model.scenario import Scenario
+
+if TYPE_CHECKING:
+    from model.simulation import Pending
 
 NO_OFFER = -1
 
@@ -154,6 +161,73 @@ class Seat(DefersToProfile):
         return Choice(np.full(view.asked.shape, index, dtype=np.int64), view.options)
 
 
+class Run:
+    """A narrated one-run model with seats at some actors, driven one decision at a time.
+
+    :meth:`prompt` advances the model to the next decision a seat must take
+    (a decision with a single open option is taken without asking) and
+    returns it; :meth:`give` answers it. Nothing runs between calls, so a
+    caller that answers later (a terminal, a class in the browser, a test)
+    decides when the run moves on. An actor without a seat is played by its
+    profile's policy, as in a model-only run.
+    """
+
+    def __init__(self, spec: Scenario, seed: int, months: int | None, seats: Iterable[Actor]) -> None:
+        from model.simulation import PeninsulaModel
+
+        self.spec = spec
+        self.seats = {actor: Seat(profiles()[spec.actors[actor].profile]) for actor in seats}
+        self.model = PeninsulaModel(spec, rng=seed, months=months, narrate=True, policies=self.seats)
+        self._month: Iterator[Pending] | None = None
+        self._waiting: Prompt | None = None
+        self._told = 0
+        self.month = 0  # the month of the latest decision
+
+    def prompt(self) -> Prompt | None:
+        """The decision waiting for a seat (advancing the run to it), or None when the run has ended."""
+        while self._waiting is None:
+            if self._month is None:
+                if not self.model.running:
+                    return None
+                self._month = self.model.advance()
+            try:
+                pending = next(self._month)
+            except StopIteration:
+                self._month = None
+                continue
+            prompt = prompt_for(pending.view)
+            self.month = prompt.month
+            if len(prompt.options) == 1:  # nothing to choose (e.g. no act is ready): not asked, not logged
+                self.seats[prompt.actor].answer = prompt.options[0].index
+            else:
+                self._waiting = prompt
+        return self._waiting
+
+    def give(self, option: Option) -> None:
+        """Answer the waiting decision with one of its options; the run moves on at the next :meth:`prompt`."""
+        waiting = self._waiting
+        if waiting is None or all(o.name != option.name or o.index != option.index for o in waiting.options):
+            raise ValueError(f"{option.name!r} does not answer the decision waiting in this run")
+        self.seats[waiting.actor].answer = option.index
+        self._waiting = None
+
+    def default(self, prompt: Prompt) -> Option:
+        """The option the seat's own profile would choose here: what the model-only run does."""
+        index = int(self.seats[prompt.actor].fallback.decide(prompt.view).index[0])
+        return next(o for o in prompt.options if o.index == index)
+
+    @property
+    def ended(self) -> bool:
+        return self._waiting is None and self._month is None and not self.model.running
+
+    def news(self) -> list[str]:
+        """The timeline's lines since the last call, each with its date."""
+        fresh = self.model.records[self._told :]
+        self._told = len(self.model.records)
+        start = self.spec.scenario.start
+        return [f"{calendar(start, r.month)}: {text}" for r in fresh if (text := line(r)) is not None]
+
+
 Answer = Callable[[Prompt, list[str]], int | None]
 """Given a prompt and what happened since the last one (lines of the timeline), the position of the
 chosen option in ``prompt.options``, or None when no more answers will come."""
@@ -170,50 +244,32 @@ class Session:
     choices: list[dict] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        from model.simulation import PeninsulaModel
-
-        self.seat = Seat(profiles()[self.spec.actors[self.actor].profile])
-        self.model = PeninsulaModel(
-            self.spec, rng=self.seed, months=self.months, narrate=True, policies={self.actor: self.seat}
-        )
+        self.run = Run(self.spec, self.seed, self.months, (self.actor,))
+        self.seat = self.run.seats[self.actor]
+        self.model = self.run.model
         self.months = self.model.months
-        self._told = 0
-        self.month = 0  # the month of the latest decision
         self.complete = False
+
+    @property
+    def month(self) -> int:
+        """The month of the latest decision."""
+        return self.run.month
 
     def play(self, answer: Answer) -> bool:
         """Run to the end, asking ``answer`` at each of the seat's decisions; False if the answers ran out."""
-        model = self.model
-        while model.running:
-            month = model.advance()
-            try:
-                pending = next(month)
-                while True:
-                    prompt = prompt_for(pending.view)
-                    self.month = prompt.month
-                    if len(prompt.options) == 1:  # nothing to choose (e.g. no act is ready): not asked, not logged
-                        self.seat.answer = prompt.options[0].index
-                    else:
-                        pick = answer(prompt, self.news())
-                        if pick is None:
-                            return False
-                        option = prompt.options[pick]
-                        self.seat.answer = option.index
-                        self.choices.append(
-                            {"month": prompt.month, "decision": prompt.decision.value, "chosen": option.name}
-                        )
-                    pending = month.send(None)
-            except StopIteration:
-                pass
+        while (prompt := self.run.prompt()) is not None:
+            pick = answer(prompt, self.news())
+            if pick is None:
+                return False
+            option = prompt.options[pick]
+            self.run.give(option)
+            self.choices.append({"month": prompt.month, "decision": prompt.decision.value, "chosen": option.name})
         self.complete = True
         return True
 
     def news(self) -> list[str]:
         """The timeline's lines since the last call, each with its date."""
-        fresh = self.model.records[self._told :]
-        self._told = len(self.model.records)
-        start = self.spec.scenario.start
-        return [f"{calendar(start, r.month)}: {text}" for r in fresh if (text := line(r)) is not None]
+        return self.run.news()
 
 
 def prompt_for(view: View) -> Prompt:

@@ -5,14 +5,17 @@ test): an answer that is not the number of an option asks again; the end of
 input (or ``q``) ends the session cleanly, with the log saved. The log is JSON
 (:data:`LOG_FORMAT`, version :data:`LOG_VERSION`, documented in docs/PLAY.md):
 the scenario, seat, seed and months, every choice by name, and the outcome, so
-that ``peninsula replay`` can run the same session again and show it.
+that ``peninsula replay`` can run the same session again and show it. A class
+played in the browser (:mod:`model.classroom`) writes version
+:data:`CLASS_LOG_VERSION` of the same format: six seats, and for each choice
+the actor and whether a student or the model made it.
 """
 
 from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -21,12 +24,20 @@ import numpy as np
 from model.domain import Actor
 from model.errors import InputError
 from model.narrate import calendar, outcome_text
-from model.play import Prompt, Session
+from model.play import Option, Prompt, Run, Session
 from model.policies import Decision
 from model.scenario import Scenario
 
 LOG_FORMAT = "peninsula-play-log"
-LOG_VERSION = 1
+LOG_VERSION = 1  # a session with one seat (``peninsula play --log``)
+CLASS_LOG_VERSION = 2  # a class with six seats (class mode, :mod:`model.classroom`): seats, and who chose
+PLAYERS = ("student", "model")
+MODEL_WORDS = {
+    "empty": "no student held the seat",
+    "late": "the student's time ran out",
+    "step": "the teacher stepped the run on",
+}
+MODEL_REASONS = tuple(MODEL_WORDS)
 DEBRIEF_RUNS = 200
 VETO_PLAYERS = (Actor.US, Actor.DPRK)
 
@@ -34,20 +45,25 @@ VETO_PLAYERS = (Actor.US, Actor.DPRK)
 # ------------------------------------------------------------------ what the seat sees
 def situation(prompt: Prompt, start: str) -> str:
     """The state of the world for the seat, in a few plain lines."""
-    s, me = prompt.view.state, prompt.actor.index
-    counterpart = Actor.US if prompt.actor is Actor.DPRK else Actor.DPRK
+    return describe(prompt.view.state, prompt.month, prompt.actor, start)
+
+
+def describe(s: Mapping[str, np.ndarray], month: int, actor: Actor, start: str) -> str:
+    """The state of the world (a snapshot, replication 0) for ``actor`` in ``month``, in a few plain lines."""
+    me = actor.index
+    counterpart = Actor.US if actor is Actor.DPRK else Actor.DPRK
     agreement = "none in force"
     if bool(s["in_force"][0]):
         kind = "a framework" if bool(s["deal_framework"][0]) else f"step {int(s['steps_done'][0])} of"
         steps = "" if bool(s["deal_framework"][0]) else f" {int(s['deal_steps'][0])}"
         agreement = f"{kind}{steps} in force for {int(s['months_in_force'][0])} months"
     lines = [
-        f"{calendar(start, prompt.month)} (month {prompt.month}), you are {prompt.actor.value}.",
+        f"{calendar(start, month)} (month {month}), you are {actor.value}.",
         f"  Tension {s['tension'][0]:.2f}; DPRK arsenal {s['capability'][0]:.2f} of its ceiling; sanctions relief "
         f"{s['relief'][0]:.2f}; pressure on the DPRK {s['pressure'][0]:.2f}; talks format "
         f"{'six-party' if int(s['format'][0]) == 1 else 'bilateral'}; agreement: {agreement}.",
     ]
-    if prompt.actor is not counterpart:
+    if actor is not counterpart:
         trust = float(s["trust"][0, me, counterpart.index])
         lines.append(f"  Your trust that {counterpart.value} keeps its word: {trust:.2f}.")
     return "\n".join(lines)
@@ -61,6 +77,15 @@ def render(prompt: Prompt, news: list[str], start: str) -> str:
         out += [f"  {n}" for n in news]
         out.append("")
     out.append(situation(prompt, start))
+    out.append(f"{prompt.question}{note_on(prompt)}")
+    for n, option in enumerate(prompt.options, 1):
+        shown = "" if np.isnan(option.value) else f"   your value {option.value:+.3f}"
+        out.append(f"  {n}. {option.label}{shown}")
+    return "\n".join(out)
+
+
+def note_on(prompt: Prompt) -> str:
+    """What the values of a question mean, where that is not obvious."""
     note = ""
     if prompt.decision is Decision.ACCEPT and prompt.actor not in VETO_PLAYERS:
         note = " (only the US's and the DPRK's signatures decide; yours goes on the record)"
@@ -68,11 +93,7 @@ def render(prompt: Prompt, news: list[str], start: str) -> str:
         note = " (values: your expected value, with the chance that the other side signs)"
     if prompt.decision is Decision.ACCEPT:
         note += "\n  (sign: the text's value to you less the surplus your profile demands before it signs)"
-    out.append(f"{prompt.question}{note}")
-    for n, option in enumerate(prompt.options, 1):
-        shown = "" if np.isnan(option.value) else f"   your value {option.value:+.3f}"
-        out.append(f"  {n}. {option.label}{shown}")
-    return "\n".join(out)
+    return note
 
 
 def ask_lines(stream: TextIO, out: TextIO, start: str) -> Callable[[Prompt, list[str]], int | None]:
@@ -127,7 +148,8 @@ def write_log(record: dict, path: Path) -> None:
 
 
 def read_log(path: Path) -> dict:
-    """A play log, checked field by field: every problem names the file, the field and what is allowed."""
+    """A play log (version 1, one seat) or a class log (version 2, six seats), checked field by field:
+    every problem names the file, the field and what is allowed."""
     where = str(path)
     try:
         record = json.loads(path.read_text(encoding="utf-8"))
@@ -139,15 +161,18 @@ def read_log(path: Path) -> dict:
         raise InputError(where, "", "not a play log: expected a JSON object")
     if record.get("format") != LOG_FORMAT:
         raise InputError(where, "format", f"allowed: {LOG_FORMAT!r}", record.get("format"))
-    if record.get("version") != LOG_VERSION:
-        raise InputError(where, "version", f"this peninsula reads version {LOG_VERSION}", record.get("version"))
+    version = record.get("version")
+    if version not in (LOG_VERSION, CLASS_LOG_VERSION) or isinstance(version, bool):
+        raise InputError(
+            where, "version", f"this peninsula reads versions {LOG_VERSION} and {CLASS_LOG_VERSION}", version
+        )
     _check(where, record, "scenario", str)
     _check(where, record, "seed", int)
     _check(where, record, "months", int)
     _check(where, record, "overrides", list)
     _check(where, record, "choices", list)
     seats = [a.value for a in Actor]
-    if record.get("seat") not in seats:
+    if version == LOG_VERSION and record.get("seat") not in seats:
         raise InputError(where, "seat", f"allowed: {', '.join(seats)}", record.get("seat"))
     decisions = [d.value for d in Decision]
     for i, choice in enumerate(record["choices"]):
@@ -158,7 +183,27 @@ def read_log(path: Path) -> dict:
             raise InputError(where, f"{key}.decision", f"allowed: {', '.join(decisions)}", choice.get("decision"))
         if not isinstance(choice.get("month"), int) or isinstance(choice.get("month"), bool):
             raise InputError(where, f"{key}.month", "expected a whole number", choice.get("month"))
+    if version == CLASS_LOG_VERSION:
+        _check_class(where, record)
     return record
+
+
+def _check_class(where: str, record: dict) -> None:
+    """The fields a class log (version 2) adds: who held each seat, the deadline, and who made each choice."""
+    seats, names = record.get("seats"), [a.value for a in Actor]
+    if not isinstance(seats, dict) or sorted(seats) != sorted(names) or not set(seats.values()) <= set(PLAYERS):
+        raise InputError(where, "seats", f"expected each of {', '.join(names)} mapped to student or model", seats)
+    deadline = record.get("deadline")
+    if deadline is not None and (not isinstance(deadline, int | float) or isinstance(deadline, bool) or deadline <= 0):
+        raise InputError(where, "deadline", "expected null or a number of seconds above 0", deadline)
+    for i, choice in enumerate(record["choices"]):
+        key = f"choices[{i}]"
+        if choice.get("actor") not in names:
+            raise InputError(where, f"{key}.actor", f"allowed: {', '.join(names)}", choice.get("actor"))
+        if choice.get("by") not in PLAYERS:
+            raise InputError(where, f"{key}.by", f"allowed: {', '.join(PLAYERS)}", choice.get("by"))
+        if choice["by"] == "model" and choice.get("why") not in MODEL_REASONS:
+            raise InputError(where, f"{key}.why", f"allowed: {', '.join(MODEL_REASONS)}", choice.get("why"))
 
 
 def _check(where: str, record: dict, key: str, kind: type) -> None:
@@ -167,31 +212,28 @@ def _check(where: str, record: dict, key: str, kind: type) -> None:
         raise InputError(where, key, f"expected {kind.__name__}", value)
 
 
-def replay_answers(record: dict, where: str, out: TextIO, start: str) -> Callable[[Prompt, list[str]], int | None]:
-    """An answer function giving the logged choices in order, showing each as the player saw it."""
-    logged: Iterator[tuple[int, dict]] = iter(enumerate(record["choices"]))
+def _option_logged(prompt: Prompt, choice: dict, i: int, where: str) -> Option:
+    """The option a logged choice names, if the choice fits the decision the replay has come to."""
+    names = [o.name for o in prompt.options]
+    fits = choice["month"] == prompt.month and choice["decision"] == prompt.decision.value
+    fits = fits and choice.get("actor", prompt.actor.value) == prompt.actor.value
+    if not fits or choice["chosen"] not in names:
+        raise InputError(
+            where,
+            f"choices[{i}]",
+            f"does not fit this run (here: month {prompt.month}, {prompt.actor.value}, {prompt.decision.value}, "
+            f"options {', '.join(names)}): the scenario or the model changed since the log was saved",
+            choice,
+        )
+    return prompt.options[names.index(choice["chosen"])]
 
-    def answer(prompt: Prompt, news: list[str]) -> int | None:
-        print(render(prompt, news, start), file=out)
-        try:
-            i, choice = next(logged)
-        except StopIteration:
-            return None
-        names = [o.name for o in prompt.options]
-        fits = choice["month"] == prompt.month and choice["decision"] == prompt.decision.value
-        if not fits or choice["chosen"] not in names:
-            raise InputError(
-                where,
-                f"choices[{i}]",
-                f"does not fit this run (here: month {prompt.month}, {prompt.decision.value}, options "
-                f"{', '.join(names)}): the scenario or the model changed since the log was saved",
-                choice,
-            )
-        pick = names.index(choice["chosen"])
-        print(f"-> {prompt.options[pick].label}\n", file=out)
-        return pick
 
-    return answer
+def _shown(choice: dict, option: Option) -> str:
+    """How the replay marks a choice: a class log says who made it, a student or the model, and why."""
+    if "by" not in choice:
+        return f"-> {option.label}"
+    who = f"{choice['actor']}'s student" if choice["by"] == "student" else f"the model ({MODEL_WORDS[choice['why']]})"
+    return f"-> {option.label} (chosen by {who})"
 
 
 # ------------------------------------------------------------------ the debrief
@@ -270,33 +312,59 @@ def play(
 
 
 def replay(path: Path, out: TextIO | None = None) -> int:
+    """Run a logged session (one seat, or a class's six) again with the logged choices, showing each."""
     out = out or sys.stdout
     from model.loader import load_scenario
-    from model.outcomes import outcomes
-    from model.records import plain, row
 
     record = read_log(path)
     spec = load_scenario(record["scenario"], tuple(record["overrides"]))
     start = spec.scenario.start
-    session = Session(spec, Actor(record["seat"]), record["seed"], record["months"])
-    print(f"Replay of {path}: {record['seat']} in {spec.scenario.name}, seed {record['seed']}.\n", file=out)
-    finished = session.play(replay_answers(record, str(path), out, start))
-    if not finished:
+    is_class = record["version"] == CLASS_LOG_VERSION
+    run = Run(spec, record["seed"], record["months"], tuple(Actor) if is_class else (Actor(record["seat"]),))
+    who = f"a class ({_seat_words(record['seats'])})" if is_class else record["seat"]
+    print(f"Replay of {path}: {who} in {spec.scenario.name}, seed {record['seed']}.\n", file=out)
+    news: list[str] = []
+    for i, choice in enumerate(record["choices"]):
+        prompt = run.prompt()
+        if prompt is None:
+            raise InputError(str(path), f"choices[{i}]", "the run ended before this choice: the model changed", choice)
+        news += run.news()
+        option = _option_logged(prompt, choice, i, str(path))
+        if choice.get("why") != "empty":  # a seat nobody held: the timeline says what the model did
+            print(render(prompt, news, start), file=out)
+            print(f"{_shown(choice, option)}\n", file=out)
+            news = []
+        run.give(option)
+    return _replay_end(run, record, news, out, start)
+
+
+def _replay_end(run: Run, record: dict, news: list[str], out: TextIO, start: str) -> int:
+    """After the logged choices: the run should end exactly as the log says."""
+    from model.outcomes import outcomes
+    from model.records import plain, row
+
+    prompt = run.prompt()
+    if prompt is not None:
+        print(render(prompt, news + run.news(), start), file=out)
         if record["complete"]:
             print(
                 "The replay asks for more choices than the log holds: the model changed since it was saved.", file=out
             )
             return 1
-        print(f"The logged session stopped in month {session.month}, before the run ended.", file=out)
+        print(f"The logged session stopped in month {run.month}, before the run ended.", file=out)
         return 0
-    _tell(session.news(), out)
-    result = json.loads(json.dumps(plain(row(outcomes(session.model)))))
-    print(outcome_text(row(outcomes(session.model)), start), file=out)
-    if result == record.get("outcome"):
+    _tell(news + run.news(), out)
+    result = row(outcomes(run.model))
+    print(outcome_text(result, start), file=out)
+    if json.loads(json.dumps(plain(result))) == record.get("outcome"):
         print("\nThe replay ends exactly as the logged session did.", file=out)
     else:
         print("\nThe replay ends differently from the log: the model's code changed since it was saved.", file=out)
     return 0
+
+
+def _seat_words(seats: dict[str, str]) -> str:
+    return ", ".join(f"{actor} {player}" for actor, player in seats.items())
 
 
 def _tell(news: list[str], out: TextIO) -> None:

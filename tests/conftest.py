@@ -78,3 +78,8 @@ def seeds_dir() -> Path:
     if candidate.is_dir():
         return candidate
     pytest.skip("the seed articles (../shared/seeds) are not present on this machine")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The browser tests' marker (``-m "not browser"`` leaves them out), known to --strict-markers."""
+    config.addinivalue_line("markers", "browser: drives a real Chromium through Playwright (skipped without one)")

@@ -54,23 +54,74 @@ def _shown(summary: dict, m: exercises.Measure) -> float:
     return summary[key.get(m.column, m.column)][m.statistic]
 
 
+def _shown_by_one_run(outcome: dict, m: exercises.Measure) -> float:
+    """Where one run's value stands in the outcome ``peninsula run --seed S --format json`` prints."""
+    found = outcome[m.column]
+    return float(found == m.value) if m.value is not None else float(found)
+
+
 @pytest.mark.parametrize("number", list(SHEETS))
 def test_every_command_runs_and_shows_the_keys_numbers(number, capsys, monkeypatch):
     sheet = SHEETS[number]
     for command in sheet.commands:
         argv = shlex.split(command)[1:]
+        if argv[0] == "app":  # it serves until stopped: test_a_class_command_starts_class_mode_on_the_keys_seed
+            continue
         monkeypatch.setattr("sys.stdin", io.StringIO("1\n" * 500))  # a play session answers 1 throughout
         if argv[0] == "play":
             argv += ["--runs", "20"]
-        json_out = argv[0] == "run" and "--replications" in argv
+        json_out = argv[0] == "run"
         assert main(argv + (["--format", "json"] if json_out else [])) == 0, command
         printed = capsys.readouterr().out
         if not json_out:
             continue
-        summary = json.loads(printed)["summary"]
+        record = json.loads(printed)
         for m in sheet.measure:
             if m.command() == command:
-                assert _shown(summary, m) == pytest.approx(values(number)[m.name], abs=0.005), m.name
+                one = m.statistic == "value"
+                shown = _shown_by_one_run(record["outcome"], m) if one else _shown(record["summary"], m)
+                assert shown == pytest.approx(values(number)[m.name], abs=0.005), m.name
+
+
+CLASS_SHEETS = [n for n, s in SHEETS.items() if any(c.startswith("peninsula app ") for c in s.commands)]
+
+
+def test_a_class_exercise_is_shipped():
+    assert CLASS_SHEETS, "issue 17 asks for one class exercise played in class mode"
+
+
+@pytest.mark.parametrize("number", CLASS_SHEETS)
+def test_a_class_command_starts_class_mode_on_the_keys_seed(number, monkeypatch):
+    """The class is served (not really: serve is replaced) with the scenario and seed of the key's baseline."""
+    import inspect
+
+    from model import classroom_web
+    from model.cli import build_parser
+
+    sheet = SHEETS[number]
+    baseline = [m for m in sheet.measure if m.statistic == "value"]
+    assert baseline, "a class exercise's key holds the model-only run of the class's seed"
+    default_seed = inspect.signature(classroom_web.serve).parameters["seed"].default
+    assert {(m.scenario, m.seed) for m in baseline} == {(baseline[0].scenario, default_seed)}
+    served = []
+    monkeypatch.setattr(classroom_web, "serve", lambda *args, **kw: served.append((args, kw)))
+    uvicorn = pytest.importorskip("uvicorn", reason="class mode serves with uvicorn (the app extra)")
+
+    def never(*args, **kw):  # were serve bound by name elsewhere, the test must fail, not serve for ever
+        raise AssertionError("the class command served a class: it must call model.classroom_web.serve")
+
+    monkeypatch.setattr(uvicorn.Server, "run", never)
+    for command in (c for c in sheet.commands if c.startswith("peninsula app ")):
+        argv = shlex.split(command)[1:]
+        try:
+            build_parser().parse_args(argv)
+        except SystemExit:
+            pytest.skip("this checkout has no `peninsula app --class` yet (built on the app branch)")
+        assert main(argv) == 0, command
+        (args, kw), *_ = served
+        named = dict(zip(("scenario", "host", "port", "deadline"), args, strict=False)) | kw
+        assert named["scenario"] == baseline[0].scenario and named.get("seed", default_seed) == default_seed
+        assert named["deadline"] == float(argv[argv.index("--deadline") + 1])
 
 
 def test_the_students_sheet_has_no_key_and_the_key_says_where_its_numbers_come_from(capsys):
