@@ -27,7 +27,13 @@ from model.app.serve import SCENARIO_ENV
 
 FAN_RUNS = (50, 200, 1000)
 DEBRIEF_RUNS = 200
-TEXT_STYLE = {"max-height": "420px", "overflow-y": "auto", "font-size": "12px", "white-space": "pre-wrap"}
+TEXT_STYLE = "white-space: pre-wrap; font-size: 12px; margin: 0"
+CARD_STYLE = {"height": "100%", "overflow-y": "auto"}  # a grid cell has a fixed height: its card scrolls
+
+
+def Text(text: str) -> None:
+    """Plain text with its line breaks and indents, wrapped at the card's width (no Markdown: see above)."""
+    solara.v.Html(tag="pre", children=[text], style_=TEXT_STYLE)
 
 
 def setup(scenario: str) -> tuple[AppModel, dict]:
@@ -48,7 +54,7 @@ def setup(scenario: str) -> tuple[AppModel, dict]:
 def Status(model: AppModel) -> None:
     """Where the run stands, the button that runs it on, and the command line of the same settings."""
     update_counter.get()
-    with solara.Card("Run"), solara.Column():
+    with solara.Card("Run", style=CARD_STYLE), solara.Column():
         if model.error:
             solara.Error(f"Bad setting: {model.error}")
             return
@@ -65,7 +71,7 @@ def Status(model: AppModel) -> None:
         with solara.Row():
             solara.Button(label, on_click=run_on, color="primary", disabled=model.finished or model.prompt is not None)
         solara.Text("The model-only run of these settings from the command line:")
-        solara.Preformatted(model.command(), style={"white-space": "pre-wrap", "font-size": "12px"})
+        Text(model.command())
 
 
 @solara.component
@@ -87,7 +93,7 @@ def Charts(model: AppModel) -> None:
         )
 
     figures = solara.use_memo(draw, key)
-    with solara.Card("Plots"):
+    with solara.Card("Plots", style=CARD_STYLE):
         if figures is None:
             solara.Text("No run: fix the settings and press Reset.")
             return
@@ -99,21 +105,21 @@ def Charts(model: AppModel) -> None:
 def Timeline(model: AppModel) -> None:
     """The run in words, month by month, each decision with the values it compared."""
     update_counter.get()
-    with solara.Card("Timeline"):
+    with solara.Card("Timeline", style=CARD_STYLE):
         if model.error:
             return
         outcome = model.outcome()
         if outcome:
-            solara.Preformatted(outcome, style={"white-space": "pre-wrap", "font-size": "12px"})
-        text = model.timeline() if model.month else "Nothing yet: press Step."
-        solara.Preformatted(text, style=TEXT_STYLE, classes=["peninsula-timeline"])
+            Text(outcome)
+        text = model.timeline() if model.run.records else "Nothing yet: press Step."
+        Text(text)
 
 
 @solara.component
 def SeatPanel(model: AppModel) -> None:
     """The student's seat: the situation, the question and the options, as ``peninsula play`` shows them."""
     update_counter.get()
-    with solara.Card("Your seat"):
+    with solara.Card("Your seat", style=CARD_STYLE):
         if model.error:
             return
         if model.actor is None:
@@ -132,7 +138,7 @@ def Decide(model: AppModel) -> None:
     from model.play_terminal import render
 
     prompt = model.prompt
-    solara.Preformatted(render(prompt, model.news, model.spec.scenario.start), style=TEXT_STYLE)
+    solara.Text(f"{prompt.question} (your own values are below)")
     for n, option in enumerate(prompt.options):
 
         def take(n: int = n) -> None:
@@ -140,6 +146,7 @@ def Decide(model: AppModel) -> None:
             force_update()
 
         solara.Button(f"{n + 1}. {option.label}", on_click=take, color="secondary", outlined=True)
+    Text(render(prompt, model.news, model.spec.scenario.start))
 
 
 @solara.component
@@ -153,7 +160,7 @@ def Debrief(model: AppModel) -> None:
         return text, json.dumps(record, indent=2, default=str) + "\n"
 
     text, log = solara.use_memo(compute, [id(model)])
-    solara.Preformatted(text, style={"white-space": "pre-wrap", "font-size": "12px"})
+    Text(text)
     solara.FileDownload(log, filename="peninsula-session.json", label="Save the session log (peninsula replay FILE)")
 
 
@@ -163,7 +170,7 @@ def Fan(model: AppModel) -> None:
     update_counter.get()
     runs, set_runs = solara.use_state(FAN_RUNS[1])
     result, set_result = solara.use_state(None)
-    with solara.Card("Replications of this regime"):
+    with solara.Card("Replications of this regime", style=CARD_STYLE):
         if model.error:
             return
         solara.Select("Replications", value=runs, values=list(FAN_RUNS), on_value=set_runs)
@@ -173,7 +180,7 @@ def Fan(model: AppModel) -> None:
         if result is not None:
             figure, summary = result
             solara.FigureMatplotlib(figure, format="png")
-            solara.Preformatted(summary, style={"white-space": "pre-wrap", "font-size": "12px"})
+            Text(summary)
 
 
 COMPONENTS = [(Status, 0), (SeatPanel, 0), (Charts, 0), (Timeline, 0), (Fan, 1)]
