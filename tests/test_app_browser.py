@@ -169,7 +169,7 @@ def test_a_seat_choice_is_taken_and_shows_in_the_timeline(page):
     page.get_by_text("You play DPRK.", exact=False).wait_for()
 
     page.get_by_role("button", name="Step", exact=True).click()
-    page.get_by_text("A text is on the table: do you sign it?").wait_for()
+    page.get_by_text("A text is on the table: do you sign it? (your own values are below)").wait_for()
     _shot(page, "app-3-seat-asked")
     assert "DPRK accepts" not in _timeline(page)
     page.get_by_role("button", name=re.compile(r"^\d+\. sign$")).click()  # the model alone rejects (seed 0)
