@@ -25,9 +25,9 @@ EXTRA_HINT = 'install the app extra: pip install -e ".[app]"'
 
 def serve_app(scenario: str, host: str, port: int) -> int:
     """Serve the single-user app on ``host:port`` until interrupted; returns the server's exit code."""
-    require_solara()
     check_scenario(scenario)
     check_port(host, port)
+    require_solara()
     env = os.environ | {SCENARIO_ENV: scenario}
     env.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "False")  # no calls home from a classroom
     print(f"Peninsula app on http://{host}:{port} (Ctrl-C stops it)", flush=True)
