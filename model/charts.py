@@ -72,18 +72,8 @@ def run_chart(months: pd.DataFrame, events: Events = (), title: str = "") -> Fig
 
     fig = Figure(figsize=(14, 9), layout="constrained")
     axes = fig.subplots(3, 4, sharex=True).ravel()
-    x = months["month"].to_numpy()
-    for ax, (name, columns) in zip(axes[:4], STATE_PANELS, strict=True):
-        for column in columns:
-            ax.plot(
-                x, months[column].to_numpy(dtype=float), label=column.replace("_", " ") if len(columns) > 1 else None
-            )
-        _panel(ax, name, len(columns) > 1)
-    for ax, issue in zip(axes[4:11], Issue, strict=True):
-        for actor in Actor:
-            values = months[f"position_{actor.value}_{issue.value}"].to_numpy(dtype=float)
-            ax.plot(x, values, color=ACTOR_COLOURS[actor.value], label=actor.value, linewidth=1.2)
-        _panel(ax, f"position: {issue.value.replace('_', ' ')}", issue is Issue.DENUCLEARIZATION)
+    _state_panels(axes[:4], months)
+    _position_panels(axes[4:11], months)
     for ax in axes[:11]:
         _mark(ax, events)
     _legend_of_events(axes[11], events)
@@ -91,6 +81,63 @@ def run_chart(months: pd.DataFrame, events: Events = (), title: str = "") -> Fig
         ax.set_xlabel("month")
     fig.suptitle(title or "One run", fontsize=11)
     return fig
+
+
+def state_chart(months: pd.DataFrame, events: Events = (), title: str = "", length: int | None = None) -> Figure:
+    """The four state panels of :func:`run_chart` alone, small enough for a live view that redraws each month.
+
+    ``length`` fixes the month axis at the run's length, so a run in progress fills it from the left.
+    """
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(8, 5), layout="constrained")
+    axes = fig.subplots(2, 2, sharex=True).ravel()
+    _state_panels(axes, months)
+    _finish(axes, events, length)
+    fig.suptitle(title or "State of the world", fontsize=10)
+    return fig
+
+
+def positions_chart(months: pd.DataFrame, events: Events = (), title: str = "", length: int | None = None) -> Figure:
+    """The seven position panels of :func:`run_chart` with the numbered events explained in the eighth."""
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(10, 5), layout="constrained")
+    axes = fig.subplots(2, 4, sharex=True).ravel()
+    _position_panels(axes[:7], months)
+    _finish(axes[:7], events, length)
+    _legend_of_events(axes[7], events)
+    fig.suptitle(title or "Positions on each issue (0 to 1)", fontsize=10)
+    return fig
+
+
+def _state_panels(axes, months: pd.DataFrame) -> None:
+    x = months["month"].to_numpy()
+    for ax, (name, columns) in zip(axes, STATE_PANELS, strict=True):
+        for column in columns:
+            ax.plot(
+                x, months[column].to_numpy(dtype=float), label=column.replace("_", " ") if len(columns) > 1 else None
+            )
+        _panel(ax, name, len(columns) > 1)
+
+
+def _position_panels(axes, months: pd.DataFrame) -> None:
+    x = months["month"].to_numpy()
+    for ax, issue in zip(axes, Issue, strict=True):
+        for actor in Actor:
+            values = months[f"position_{actor.value}_{issue.value}"].to_numpy(dtype=float)
+            ax.plot(x, values, color=ACTOR_COLOURS[actor.value], label=actor.value, linewidth=1.2)
+        _panel(ax, f"position: {issue.value.replace('_', ' ')}", issue is Issue.DENUCLEARIZATION)
+
+
+def _finish(axes, events: Events, length: int | None) -> None:
+    """Events marked in every panel; month labels; the month axis fixed at ``length`` when given."""
+    for ax in axes:
+        _mark(ax, events)
+        if length is not None:
+            ax.set_xlim(0, length)
+    for ax in axes[-2:]:
+        ax.set_xlabel("month")
 
 
 def fan_chart(long: pd.DataFrame, events: Events = (), title: str = "") -> Figure:

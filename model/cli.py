@@ -232,7 +232,35 @@ def build_parser() -> argparse.ArgumentParser:
     )
     replay = commands.add_parser("replay", help="show a saved play session again, run by the same model")
     replay.add_argument("log", type=Path, help="a log written by peninsula play --log")
+    app = commands.add_parser(
+        "app", help='the browser app on Mesa\'s SolaraViz (needs the app extra: pip install -e ".[app]")'
+    )
+    app.add_argument("scenario", nargs="?", default=DEFAULT_SCENARIO, help=f"a scenario (default: {DEFAULT_SCENARIO})")
+    app.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default: %(default)s, this machine only)"
+    )
+    app.add_argument("--port", type=_bounded_int(1, 65535), default=8765, help="port (default: %(default)s)")
+    app.add_argument(
+        "--class", dest="classroom", action="store_true", help="class mode: one shared run that students join"
+    )
+    app.add_argument(
+        "--deadline",
+        type=_positive_seconds,
+        default=None,
+        metavar="SECONDS",
+        help="class mode: the model answers for a seat that has not decided within SECONDS",
+    )
     return parser
+
+
+def _positive_seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not 0 < value <= 86_400 or value != value:
+        raise argparse.ArgumentTypeError(f"{text} is out of range; allowed more than 0 up to 86400 seconds")
+    return value
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -253,6 +281,7 @@ def main(argv: list[str] | None = None) -> int:
         "exercise": cmd_exercise,
         "backcast": cmd_backcast,
         "calibrate": cmd_calibrate,
+        "app": cmd_app,
     }[args.command]
     try:
         return handler(args)
@@ -413,6 +442,16 @@ def cmd_replay(args: argparse.Namespace) -> int:
     from model.play_terminal import replay
 
     return replay(args.log)
+
+
+def cmd_app(args: argparse.Namespace) -> int:
+    from model.app.serve import serve_app, serve_class
+
+    if args.classroom:
+        return serve_class(args.scenario, args.host, args.port, args.deadline)
+    if args.deadline is not None:
+        raise InputError("--deadline", "", "sets the per-decision deadline of class mode; add --class")
+    return serve_app(args.scenario, args.host, args.port)
 
 
 def cmd_exercise(args: argparse.Namespace) -> int:

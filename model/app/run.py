@@ -1,0 +1,203 @@
+"""The model the browser drives: one narrated run, a month per step, pausing at the student's decisions.
+
+:class:`AppModel` is the Mesa model SolaraViz holds: its constructor takes the
+app's controls as flat keywords (SolaraViz's Reset rebuilds it from them), and
+its :meth:`~AppModel.step` advances the run one month. With a seat, the run is
+a :class:`model.play.Session` (the terminal's seat, options and choice log), and
+a month stops at each of the seat's decisions until :meth:`~AppModel.answer`
+gives one: a browser cannot block inside ``Session.play`` as the terminal does,
+so this drives the same month generator one decision at a time, with the same
+rules (a decision with one open option is taken without asking, every choice is
+logged by name), and so the same answers give the same run as ``peninsula play``.
+
+A bad setting (an unknown key, a value out of range) does not raise: the model
+holds the error, does nothing when stepped, and the page shows the error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import mesa
+
+from model.app import controls
+from model.domain import Actor
+from model.errors import InputError
+from model.narrate import outcome_text, timeline
+from model.play import Prompt, Session, prompt_for
+from model.scenario import Scenario
+
+DEFAULT_SCENARIO = "baseline-2019"
+
+
+class AppModel(mesa.Model):
+    """One run of a scenario under the app's controls, with or without a student's seat.
+
+    Args:
+        scenario_name: a shipped scenario (or a path), as ``peninsula run`` takes.
+        seed: the run's seed (text from the seed box, or an int).
+        seat: an actor's name, or :data:`controls.NO_SEAT`.
+        extra: more ``KEY=VALUE`` settings, separated by semicolons.
+        start: the controls' starting values; a control still there sets nothing.
+        chn_trade ... profile_jpn: the regime and profile controls (:data:`controls.CONTROLS`); None sets nothing.
+    """
+
+    def __init__(
+        self,
+        scenario_name: str = DEFAULT_SCENARIO,
+        seed: str | int = "0",
+        seat: str = controls.NO_SEAT,
+        extra: str = "",
+        start: tuple[tuple[str, Any], ...] = (),
+        chn_trade: float | None = None,
+        chn_oil: float | None = None,
+        chn_coal: float | None = None,
+        chn_laborers: float | None = None,
+        rus_trade: float | None = None,
+        rus_oil: float | None = None,
+        rus_coal: float | None = None,
+        rus_laborers: float | None = None,
+        relief_schedule: str | None = None,
+        relief_from: str | None = None,
+        snapback: bool | None = None,
+        talks_format: str | None = None,
+        profile_us: str | None = None,
+        profile_dprk: str | None = None,
+        profile_rus: str | None = None,
+        profile_chn: str | None = None,
+        profile_rok: str | None = None,
+        profile_jpn: str | None = None,
+    ) -> None:
+        given = {name: value for name, value in locals().items() if name in controls.BY_NAME}
+        super().__init__(rng=0)  # the run's own draws come from its seed (model.draws), not Mesa's generator
+        self.scenario_name = scenario_name
+        self.error: str | None = None
+        self.prompt: Prompt | None = None
+        self.news: list[str] = []
+        self._month: Iterator | None = None
+        try:
+            self._build(scenario_name, seed, seat, extra, given, dict(start))
+        except InputError as err:
+            self.error = str(err)
+            self.running = False
+
+    def _build(self, scenario: str, seed: str | int, seat: str, extra: str, given: dict, start: dict) -> None:
+        from model.loader import load_scenario, resolve
+        from model.simulation import PeninsulaModel
+
+        self.seed = controls.parse_seed(seed)
+        self.actor: Actor | None = controls.parse_seat(seat)
+        self.overrides = controls.overrides_from(given, start) + controls.extra_overrides(extra)
+        self.spec = load_scenario(resolve(scenario), self.overrides)
+        self.session: Session | None = None
+        if self.actor is None:
+            self.run = PeninsulaModel(self.spec, rng=self.seed, narrate=True)
+        else:
+            self.session = Session(self.spec, self.actor, self.seed)
+            self.run = self.session.model
+
+    # ------------------------------------------------------------------ stepping
+    @property
+    def month(self) -> int:
+        """The month of the run's state (0 before the first step, or after a bad setting)."""
+        return 0 if self.error else int(self.run.state.month)
+
+    @property
+    def finished(self) -> bool:
+        return self.error is None and self._month is None and not self.run.running
+
+    def step(self) -> None:
+        """Advance one month, or to the seat's next decision in it; nothing while a decision waits."""
+        if self.error or self.prompt is not None or self.finished:
+            return
+        if self._month is None:
+            self._month = self.run.advance()
+        self._go()
+
+    def run_on(self) -> None:
+        """Step until the run ends or the seat must decide."""
+        while not self.error and self.prompt is None and not self.finished:
+            self.step()
+
+    def answer(self, pick: int) -> None:
+        """Take option ``pick`` (its place in ``prompt.options``); go on to the month's end or the next decision."""
+        if self.prompt is None or self.session is None:
+            raise ValueError("no decision is waiting for an answer")
+        option = self.prompt.options[pick]
+        self.session.seat.answer = option.index
+        self.session.choices.append(
+            {"month": self.prompt.month, "decision": self.prompt.decision.value, "chosen": option.name}
+        )
+        self.prompt = None
+        self._go()
+
+    def _go(self) -> None:
+        """Resume the month; stop at a decision with a choice, or when the month is done."""
+        assert self._month is not None
+        try:
+            pending = self._month.send(None)
+            while True:
+                prompt = prompt_for(pending.view)
+                if len(prompt.options) > 1:
+                    self.prompt = prompt
+                    self.news = self.session.news() if self.session else []
+                    return
+                self.session.seat.answer = prompt.options[0].index  # nothing to choose: not asked, not logged
+                pending = self._month.send(None)
+        except StopIteration:
+            self._month = None
+            self.running = self.run.running
+
+    # ------------------------------------------------------------------ what the page shows
+    def timeline(self) -> str:
+        if self.error:
+            return ""
+        return timeline(self.run.records, self.spec.scenario.start)
+
+    def outcome(self) -> str | None:
+        """The outcome in words once the run has ended."""
+        if not self.finished:
+            return None
+        from model.outcomes import outcomes
+        from model.records import row
+
+        return outcome_text(row(outcomes(self.run)), self.spec.scenario.start)
+
+    def months_table(self):
+        from model.records import monthly_table
+
+        return monthly_table(self.run)
+
+    def events(self, months) -> list[tuple[int, str]]:
+        """Scripted events up to this month, and what the run did (agreements, tests)."""
+        from model.charts import events_of
+
+        scripted = [(e.month, e.label) for e in self.spec.events if e.month <= self.month]
+        return events_of(months, scripted)
+
+    def command(self) -> str:
+        """The command line that runs these settings with the model in every seat."""
+        return controls.command_line(self.scenario_name, self.seed, self.overrides)
+
+
+def fan(spec: Scenario, seed: int, runs: int):
+    """The fan chart and outcome summary of ``runs`` replications of ``spec`` from root seed ``seed``.
+
+    The replications advance together in batched models (:func:`model.runs.replication_batches`), the
+    model in every seat; the figure and the summary are those of ``peninsula run --replications --plot``.
+    """
+    import pandas as pd
+
+    from model import charts
+    from model.run_report import FanData
+    from model.runs import replication_batches
+    from model.summary import Tally, summary_text
+
+    months, tally = FanData(), Tally()
+    for batch in replication_batches(spec, seed, runs, monthly=months.write):
+        tally.add(batch)
+    scripted = [(e.month, e.label) for e in spec.events]
+    title = f"{spec.scenario.name}: {runs} replications (root seed {seed})"
+    figure = charts.fan_chart(pd.concat(months.parts, ignore_index=True), scripted, title)
+    return figure, summary_text(tally.summary())
