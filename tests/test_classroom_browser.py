@@ -11,30 +11,16 @@ Chromium or Playwright the tests skip with the reason, except under CI
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import signal
-import socket
-import subprocess
 import sys
-import time
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
-ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+from tests.browser_support import chromium, free_port, launched, require, serving, shot, until
+
 KEY = "teacher-test-key"
 READY_SECONDS = 60  # the server imports numpy, Mesa and Starlette first; an upper bound, not a timing
 WAIT_SECONDS = 20
@@ -50,68 +36,30 @@ def _missing() -> str | None:
         import uvicorn  # noqa: F401
     except ImportError as err:
         return f"{err.name} is not installed (pip install playwright, and solara for starlette and uvicorn)"
-    if _chromium() is None:
+    if chromium() is None:
         return "Debian's chromium is not installed (apt-get install -y chromium)"
     return None
 
 
-def _chromium() -> str | None:
-    """Debian's Chromium, where Debian puts it, else whichever ``chromium`` is on the PATH."""
-    return str(CHROMIUM) if CHROMIUM.is_file() else shutil.which("chromium")
-
-
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    reason = _missing()
-    if reason is not None:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"under CI the browser tests must run: {reason}")
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=_chromium(), args=ARGS, headless=True)
-        yield chromium
-        chromium.close()
+    require(_missing())
+    with launched() as found:
+        yield found
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _until(check: Callable[[], Any], what: str, seconds: float = WAIT_SECONDS) -> Any:
-    """Ask ``check`` until it gives something true; fail naming ``what`` after ``seconds`` (an upper bound)."""
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        found = check()
-        if found:
-            return found
-        time.sleep(0.1)
-    pytest.fail(f"gave up waiting for {what}")
+def _until(check, what: str, seconds: float = WAIT_SECONDS) -> Any:
+    return until(check, what, seconds)
 
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[str]:
     """A class of hanoi-2019 (seed 0) served on a free port; its base address."""
-    port = _free_port()
-    log = (tmp_path / "server.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "model.classroom_web", "hanoi-2019", "--port", str(port), "--teacher-key", KEY],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
-    try:
-        _until(lambda: process.poll() is not None or _teacher(base), "the class server", READY_SECONDS)
-        assert process.poll() is None, (tmp_path / "server.log").read_text()
+    command = [sys.executable, "-m", "model.classroom_web", "hanoi-2019", "--port", str(port), "--teacher-key", KEY]
+    with serving(command, tmp_path / "server.log", lambda: _teacher(base), READY_SECONDS):
         yield base
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=30)
-        log.close()
 
 
 def _teacher(base: str) -> dict | None:
@@ -121,11 +69,6 @@ def _teacher(base: str) -> dict | None:
             return json.loads(answer.read())
     except OSError:
         return None
-
-
-def _shot(page: Any, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"class-{name}.png"), full_page=True)
 
 
 def _join(browser: Any, base: str, code: str) -> Any:
@@ -165,8 +108,8 @@ def test_two_students_in_two_browsers_and_the_run_waits_for_both(browser, server
         options = page.locator("button.option")
         assert "your value" in options.first.inner_text()
         if not answered:
-            _shot(page, f"student-{actor}-turn")
-            _shot(pages[other], f"student-{other}-waiting")
+            shot(page, f"class-student-{actor}-turn")
+            shot(pages[other], f"class-student-{other}-waiting")
         options.first.click()
         answered.append(actor)
         _until(lambda t=waiting["ticket"]: (_teacher(server)["waiting"] or {}).get("ticket") != t, "the answer")
@@ -176,7 +119,7 @@ def test_two_students_in_two_browsers_and_the_run_waits_for_both(browser, server
     _until(lambda: "Month 1 " not in status.inner_text(), "the teacher's page to show the run moved on")
     assert "Feb 2019" in teacher.locator("#timeline").inner_text()
     teacher.locator("img#chart").wait_for()
-    _shot(teacher, "teacher")
+    shot(teacher, "class-teacher")
     teacher.get_by_label("Seconds per decision").fill("900")
     teacher.get_by_role("button", name="Set deadline").click()
     _until(lambda: _teacher(server)["deadline"] == 900, "the deadline the teacher set")
@@ -210,7 +153,7 @@ def test_a_student_who_reloads_or_comes_back_in_another_browser_gets_the_seat_ba
     page.reload()  # the code is kept in the browser: no typing
     page.get_by_role("heading", name="You are US").wait_for()
     page.locator("button.option").first.wait_for()
-    _shot(page, "student-reloaded")
+    shot(page, "class-student-reloaded")
     elsewhere = _join(browser, server, code.lower())  # a new browser, the same code
     elsewhere.get_by_role("heading", name="You are US").wait_for()
     ticket = _teacher(server)["waiting"]["ticket"]
