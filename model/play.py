@@ -183,8 +183,13 @@ class Run:
         self._told = 0
         self.month = 0  # the month of the latest decision
 
-    def prompt(self) -> Prompt | None:
-        """The decision waiting for a seat (advancing the run to it), or None when the run has ended."""
+    def prompt(self, month_only: bool = False) -> Prompt | None:
+        """The decision waiting for a seat (advancing the run to it), or None when the run has ended.
+
+        With ``month_only``, the run goes no further than the end of the month under way (or, between
+        months, of the next): None then also means the month ended with no decision for a seat (a browser
+        steps a month at a time).
+        """
         while self._waiting is None:
             if self._month is None:
                 if not self.model.running:
@@ -194,6 +199,8 @@ class Run:
                 pending = next(self._month)
             except StopIteration:
                 self._month = None
+                if month_only:
+                    return None
                 continue
             prompt = prompt_for(pending.view)
             self.month = prompt.month

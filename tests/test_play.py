@@ -101,12 +101,20 @@ def _play(args, text, tmp_path):
 
 
 @pytest.mark.parametrize("actor", [a.value for a in Actor])
-def test_every_seat_plays_to_a_debrief_with_piped_input(actor, tmp_path):
-    done = _play(
-        ["baseline-2019", "--as", actor, "--months", "6", "--runs", "20", "--seed", "2"], "1\n" * 200, tmp_path
-    )
+def test_every_seat_plays_through_bad_input_to_a_debrief_and_its_log_replays(actor, tmp_path):
+    """Each of the six seats, in a case where every one decides (E5: six-party talks, a deal, Japan's aid)."""
+    log = tmp_path / "session.json"
+    bad = "abc\n99\n\n"  # letters, out of range, an empty line: each asks again
+    args = ["history/initial-actions-2007", "--as", actor, "--runs", "20", "--seed", "2", "--log", str(log)]
+    done = _play(args, bad + "2\n" * 200, tmp_path)
     assert done.returncode == 0, done.stderr
     assert "Debrief" in done.stdout and "Traceback" not in done.stdout + done.stderr
+    assert done.stdout.count("type a number from 1 to") == 3
+    record = json.loads(log.read_text())
+    assert record["complete"] and record["choices"], "the seat decided at least once"
+    shown = subprocess.run([*PENINSULA, "replay", str(log)], capture_output=True, text=True, timeout=300)
+    assert shown.returncode == 0, shown.stderr
+    assert "ends exactly as the logged session did" in shown.stdout
 
 
 def test_bad_answers_ask_again_and_end_of_input_saves_the_log(tmp_path):

@@ -6,9 +6,10 @@ its :meth:`~AppModel.step` advances the run one month. With a seat, the run is
 a :class:`model.play.Session` (the terminal's seat, options and choice log), and
 a month stops at each of the seat's decisions until :meth:`~AppModel.answer`
 gives one: a browser cannot block inside ``Session.play`` as the terminal does,
-so this drives the same month generator one decision at a time, with the same
-rules (a decision with one open option is taken without asking, every choice is
-logged by name), and so the same answers give the same run as ``peninsula play``.
+so this drives the session's :class:`model.play.Run` one decision at a time, a
+month at most per step (a decision with one open option is taken without asking,
+every choice is logged by name), and so the same answers give the same run as
+``peninsula play``.
 
 A bad setting (an unknown key, a value out of range) does not raise: the model
 holds the error, does nothing when stepped, and the page shows the error.
@@ -16,7 +17,6 @@ holds the error, does nothing when stepped, and the page shows the error.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import mesa
@@ -25,7 +25,7 @@ from model.app import controls
 from model.domain import Actor
 from model.errors import InputError
 from model.narrate import outcome_text, timeline
-from model.play import Prompt, Session, prompt_for
+from model.play import Prompt, Run, Session
 from model.scenario import Scenario
 
 DEFAULT_SCENARIO = "baseline-2019"
@@ -75,7 +75,6 @@ class AppModel(mesa.Model):
         self.error: str | None = None
         self.prompt: Prompt | None = None
         self.news: list[str] = []
-        self._month: Iterator | None = None
         try:
             self._build(scenario_name, seed, seat, extra, given, dict(start))
         except InputError as err:
@@ -84,7 +83,6 @@ class AppModel(mesa.Model):
 
     def _build(self, scenario: str, seed: str | int, seat: str, extra: str, given: dict, start: dict) -> None:
         from model.loader import load_scenario, resolve
-        from model.simulation import PeninsulaModel
 
         self.seed = controls.parse_seed(seed)
         self.actor: Actor | None = controls.parse_seat(seat)
@@ -92,10 +90,11 @@ class AppModel(mesa.Model):
         self.spec = load_scenario(resolve(scenario), self.overrides)
         self.session: Session | None = None
         if self.actor is None:
-            self.run = PeninsulaModel(self.spec, rng=self.seed, narrate=True)
+            self.seats = Run(self.spec, self.seed, None, ())
         else:
             self.session = Session(self.spec, self.actor, self.seed)
-            self.run = self.session.model
+            self.seats = self.session.run
+        self.run = self.seats.model
 
     # ------------------------------------------------------------------ stepping
     @property
@@ -105,14 +104,12 @@ class AppModel(mesa.Model):
 
     @property
     def finished(self) -> bool:
-        return self.error is None and self._month is None and not self.run.running
+        return self.error is None and self.seats.ended
 
     def step(self) -> None:
         """Advance one month, or to the seat's next decision in it; nothing while a decision waits."""
         if self.error or self.prompt is not None or self.finished:
             return
-        if self._month is None:
-            self._month = self.run.advance()
         self._go()
 
     def run_on(self) -> None:
@@ -125,7 +122,7 @@ class AppModel(mesa.Model):
         if self.prompt is None or self.session is None:
             raise ValueError("no decision is waiting for an answer")
         option = self.prompt.options[pick]
-        self.session.seat.answer = option.index
+        self.seats.give(option)
         self.session.choices.append(
             {"month": self.prompt.month, "decision": self.prompt.decision.value, "chosen": option.name}
         )
@@ -133,21 +130,11 @@ class AppModel(mesa.Model):
         self._go()
 
     def _go(self) -> None:
-        """Resume the month; stop at a decision with a choice, or when the month is done."""
-        assert self._month is not None
-        try:
-            pending = self._month.send(None)
-            while True:
-                prompt = prompt_for(pending.view)
-                if len(prompt.options) > 1:
-                    self.prompt = prompt
-                    self.news = self.session.news() if self.session else []
-                    return
-                self.session.seat.answer = prompt.options[0].index  # nothing to choose: not asked, not logged
-                pending = self._month.send(None)
-        except StopIteration:
-            self._month = None
-            self.running = self.run.running
+        """Go on to the seat's next decision in this month, or to the month's end."""
+        self.prompt = self.seats.prompt(month_only=True)
+        if self.prompt is not None:
+            self.news = self.session.news() if self.session else []
+        self.running = not self.finished
 
     # ------------------------------------------------------------------ what the page shows
     def timeline(self) -> str:
