@@ -356,9 +356,10 @@ def serve(
     teacher_key: str | None = None,
     out: TextIO | None = None,
 ) -> None:
-    """Run a class on ``host:port`` until interrupted: load the scenario, print the two addresses, serve."""
-    import uvicorn
+    """Run a class on ``host:port`` until interrupted: load the scenario, print the two addresses, serve.
 
+    The inputs are checked first, so a bad scenario or deadline reads the same with or without the app extra.
+    """
     from model.loader import load_scenario
 
     out = out or sys.stdout
@@ -367,6 +368,10 @@ def serve(
         session = ClassSession(spec, scenario, tuple(overrides), seed, months, deadline)
     except Refused as err:
         raise InputError("--deadline", "", str(err), deadline) from None
+    try:
+        import uvicorn
+    except ImportError:
+        raise InputError("--class", "", 'class mode needs the app extra: pip install -e ".[app]"') from None
     key = teacher_key or secrets.token_urlsafe(12)
     sock = bind(host, port)
     where = addresses(host)[0]
