@@ -23,6 +23,7 @@ log, which ``peninsula replay`` shows again.
 
 from __future__ import annotations
 
+import math
 import secrets
 import threading
 import time
@@ -185,8 +186,8 @@ class ClassSession:
 
     @staticmethod
     def _check_deadline(seconds: float | None) -> None:
-        if seconds is not None and not seconds > 0:
-            raise Refused(f"a deadline is a number of seconds above 0, not {seconds!r}")
+        if seconds is not None and not (math.isfinite(seconds) and seconds > 0):
+            raise Refused(f"a deadline is a finite number of seconds above 0, not {seconds!r}")
 
     # ------------------------------------------------------------------ the run
     def _drive(self) -> None:

@@ -174,6 +174,8 @@ def read_log(path: Path) -> dict:
     seats = [a.value for a in Actor]
     if version == LOG_VERSION and record.get("seat") not in seats:
         raise InputError(where, "seat", f"allowed: {', '.join(seats)}", record.get("seat"))
+    if not isinstance(record.get("complete"), bool):
+        raise InputError(where, "complete", "expected true or false", record.get("complete"))
     decisions = [d.value for d in Decision]
     for i, choice in enumerate(record["choices"]):
         key = f"choices[{i}]"
@@ -230,7 +232,7 @@ def _option_logged(prompt: Prompt, choice: dict, i: int, where: str) -> Option:
 
 def _shown(choice: dict, option: Option) -> str:
     """How the replay marks a choice: a class log says who made it, a student or the model, and why."""
-    if "by" not in choice:
+    if "by" not in choice or choice.get("actor") is None:  # a one-seat log (version 1) says nothing of who
         return f"-> {option.label}"
     who = f"{choice['actor']}'s student" if choice["by"] == "student" else f"the model ({MODEL_WORDS[choice['why']]})"
     return f"-> {option.label} (chosen by {who})"

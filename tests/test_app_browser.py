@@ -131,3 +131,12 @@ def test_a_fan_chart_of_replications_of_the_regime(page):
     page.get_by_text("Replications: 200").wait_for()
     assert _card(page, "Replications of this regime").locator("img").count() == 1
     shot(page, "app-5-fan-chart")
+
+
+def test_another_scenario_opens_with_the_controls_at_its_own_values(page):
+    page.get_by_role("button", name=re.compile(r"^Scenario")).click()
+    page.get_by_role("option", name="maximum-pressure", exact=True).click()
+    page.get_by_text(re.compile(r"^maximum-pressure: month 0 of \d+, ready\.$")).wait_for()
+    assert "scenario=maximum-pressure" in page.url
+    page.get_by_text("peninsula run maximum-pressure --seed 0", exact=True).wait_for()  # no control moved
+    shot(page, "app-6-another-scenario")

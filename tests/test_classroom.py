@@ -352,3 +352,14 @@ def test_a_port_in_use_or_a_bad_deadline_is_a_clear_error():
         serve("hanoi-2019", "127.0.0.1", 0, -5)
     with pytest.raises(InputError, match="no-such-scenario"):
         serve("no-such-scenario", "127.0.0.1", 0, None)
+
+
+@pytest.mark.parametrize("seconds", [0, -5, float("inf"), float("nan")])
+def test_a_deadline_must_be_a_finite_number_of_seconds_above_zero(seconds):
+    """An infinite deadline would break every page's JSON; zero or less would expire at once."""
+    with pytest.raises(Refused, match="finite number of seconds above 0"):
+        _session(deadline=seconds)
+    session = _session()
+    with pytest.raises(Refused, match="finite number of seconds above 0"):
+        session.set_deadline(seconds)
+    assert session.deadline is None

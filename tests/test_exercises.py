@@ -111,12 +111,10 @@ def test_a_class_command_starts_class_mode_on_the_keys_seed(number, monkeypatch)
         raise AssertionError("the class command served a class: it must call model.classroom_web.serve")
 
     monkeypatch.setattr(uvicorn.Server, "run", never)
+    monkeypatch.setattr("model.app.serve.check_port", lambda host, port: None)  # a class on 8765 here is no failure
     for command in (c for c in sheet.commands if c.startswith("peninsula app ")):
         argv = shlex.split(command)[1:]
-        try:
-            build_parser().parse_args(argv)
-        except SystemExit:
-            pytest.skip("this checkout has no `peninsula app --class` yet (built on the app branch)")
+        build_parser().parse_args(argv)  # the worksheet's command is one the CLI takes
         assert main(argv) == 0, command
         (args, kw), *_ = served
         named = dict(zip(("scenario", "host", "port", "deadline"), args, strict=False)) | kw

@@ -176,6 +176,11 @@ def test_a_logged_session_replays_to_the_same_outcome(tmp_path):
             '"overrides": [], "seat": "US", "complete": true, "choices": []}',
             "no-such-scenario",
         ),
+        (
+            '{"format": "peninsula-play-log", "version": 1, "scenario": "hanoi-2019", "seed": 1, "months": 3, '
+            '"overrides": [], "seat": "US", "choices": []}',
+            "complete",
+        ),
     ],
 )
 def test_a_bad_log_is_refused_with_its_field_named(content, field, tmp_path):

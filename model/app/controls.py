@@ -150,11 +150,11 @@ def command_line(scenario: str, seed: int, overrides: list[str]) -> str:
     return f"peninsula run {scenario} --seed {seed}{sets}"
 
 
-def solara_params(scenario: str, spec: Scenario, scenarios: list[str]) -> dict[str, Any]:
+def solara_params(scenario: str, spec: Scenario) -> dict[str, Any]:
     """SolaraViz's ``model_params``: the controls, starting at ``spec``'s values, and the fixed start values."""
     start = start_values(spec)
     params: dict[str, Any] = {
-        "scenario_name": {"type": "Select", "value": scenario, "values": scenarios, "label": "Scenario"},
+        "scenario_name": scenario,  # fixed for the page: another scenario is another page (?scenario=NAME)
         "seed": {"type": "InputText", "value": "0", "label": "Seed"},
         "seat": {"type": "Select", "value": NO_SEAT, "values": [NO_SEAT, *(a.value for a in Actor)],
                  "label": "You play"},
@@ -170,3 +170,15 @@ def solara_params(scenario: str, spec: Scenario, scenarios: list[str]) -> dict[s
     params["extra"] = {"type": "InputText", "value": "", "label": "More settings (KEY=VALUE; ...)"}
     params["start"] = tuple(start.items())  # fixed: not a control; what "unchanged" means
     return params
+
+
+def chosen_scenario(search: str | None, launched: str) -> str:
+    """The scenario of the page's address (``?scenario=NAME``), else the one ``peninsula app`` was started with.
+
+    >>> chosen_scenario("scenario=maximum-pressure", "hanoi-2019"), chosen_scenario(None, "hanoi-2019")
+    ('maximum-pressure', 'hanoi-2019')
+    """
+    from urllib.parse import parse_qs
+
+    asked = parse_qs(search or "").get("scenario")
+    return asked[0] if asked else launched

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+from urllib.parse import urlencode
 
 import solara
 from mesa.visualization import SolaraViz
@@ -38,13 +39,15 @@ def Text(text: str) -> None:
 
 def setup(scenario: str) -> tuple[AppModel, dict]:
     """The first model and SolaraViz's parameters, both starting from ``scenario``'s own values."""
-    from model.loader import load_scenario, resolve, shipped_scenarios
+    from model.errors import InputError
+    from model.loader import load_scenario, resolve
 
-    spec = load_scenario(resolve(scenario))
-    names = list(shipped_scenarios())
-    if scenario not in names:
-        names.insert(0, scenario)
-    params = controls.solara_params(scenario, spec, names)
+    try:
+        spec = load_scenario(resolve(scenario))
+    except InputError:  # an address naming no scenario: the one the app was started with
+        scenario = os.environ.get(SCENARIO_ENV, DEFAULT_SCENARIO)
+        spec = load_scenario(resolve(scenario))
+    params = controls.solara_params(scenario, spec)
     first = {name: (p["value"] if isinstance(p, dict) else p) for name, p in params.items()}
     return AppModel(**first), params
 
@@ -67,6 +70,7 @@ def Status(model: AppModel) -> None:
             model.run_on()
             force_update()
 
+        ScenarioPicker(model.scenario_name)
         label = "Run to the end" if model.actor is None else "Run to my next decision"
         with solara.Row():
             solara.Button(label, on_click=run_on, color="primary", disabled=model.finished or model.prompt is not None)
@@ -141,8 +145,8 @@ def Decide(model: AppModel) -> None:
     solara.Text(f"{prompt.question} (your own values are below)")
     for n, option in enumerate(prompt.options):
 
-        def take(n: int = n) -> None:
-            model.answer(n)
+        def take(n: int = n, asked=prompt) -> None:
+            model.answer(n, asked)  # a second click on a reused button names the old prompt: ignored
             force_update()
 
         solara.Button(f"{n + 1}. {option.label}", on_click=take, color="secondary", outlined=True)
@@ -187,7 +191,21 @@ COMPONENTS = [(Status, 0), (SeatPanel, 0), (Charts, 0), (Timeline, 0), (Fan, 1)]
 
 
 @solara.component
+def ScenarioPicker(current: str) -> None:
+    """Another scenario opens its own page (``?scenario=NAME``), so the controls start at its own values."""
+    from model.loader import shipped_scenarios
+
+    router = solara.use_router()
+    names = list(shipped_scenarios())
+    if current not in names:
+        names.insert(0, current)
+    solara.Select(
+        "Scenario", value=current, values=names, on_value=lambda name: router.push(f"?{urlencode({'scenario': name})}")
+    )
+
+
+@solara.component
 def Page() -> None:
-    scenario = os.environ.get(SCENARIO_ENV, DEFAULT_SCENARIO)
+    scenario = controls.chosen_scenario(solara.use_router().search, os.environ.get(SCENARIO_ENV, DEFAULT_SCENARIO))
     model, params = solara.use_memo(lambda: setup(scenario), [scenario])
-    SolaraViz(model, components=COMPONENTS, model_params=params, name="Peninsula")
+    SolaraViz(model, components=COMPONENTS, model_params=params, name="Peninsula").key(scenario)

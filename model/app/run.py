@@ -17,6 +17,7 @@ holds the error, does nothing when stepped, and the page shows the error.
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import mesa
@@ -75,6 +76,9 @@ class AppModel(mesa.Model):
         self.error: str | None = None
         self.prompt: Prompt | None = None
         self.news: list[str] = []
+        # SolaraViz's play loop steps from a worker thread while the seat's buttons answer from another:
+        # one lock keeps the run's month generator in one thread at a time.
+        self.lock = threading.RLock()
         try:
             self._build(scenario_name, seed, seat, extra, given, dict(start))
         except InputError as err:
@@ -108,32 +112,43 @@ class AppModel(mesa.Model):
 
     def step(self) -> None:
         """Advance one month, or to the seat's next decision in it; nothing while a decision waits."""
-        if self.error or self.prompt is not None or self.finished:
-            return
-        self._go()
+        with self.lock:
+            if self.error or self.prompt is not None or self.finished:
+                return
+            self._go()
 
     def run_on(self) -> None:
         """Step until the run ends or the seat must decide."""
-        while not self.error and self.prompt is None and not self.finished:
-            self.step()
+        with self.lock:
+            while not self.error and self.prompt is None and not self.finished:
+                self.step()
 
-    def answer(self, pick: int) -> None:
-        """Take option ``pick`` (its place in ``prompt.options``); go on to the month's end or the next decision."""
-        if self.prompt is None or self.session is None:
-            raise ValueError("no decision is waiting for an answer")
-        option = self.prompt.options[pick]
-        self.seats.give(option)
-        self.session.choices.append(
-            {"month": self.prompt.month, "decision": self.prompt.decision.value, "chosen": option.name}
-        )
-        self.prompt = None
-        self._go()
+    def answer(self, pick: int, asked: Prompt | None = None) -> bool:
+        """Take option ``pick`` (its place in ``prompt.options``); go on to the month's end or the next decision.
+
+        ``asked`` is the prompt the student saw: an answer to another one (a second click that arrives after
+        the first was taken) is ignored, so it cannot answer a decision the student has not seen. Returns
+        whether the answer was taken.
+        """
+        with self.lock:
+            if self.prompt is None or self.session is None or (asked is not None and asked is not self.prompt):
+                return False
+            option = self.prompt.options[pick]
+            self.seats.give(option)
+            self.session.choices.append(
+                {"month": self.prompt.month, "decision": self.prompt.decision.value, "chosen": option.name}
+            )
+            self.prompt = None
+            self._go()
+            return True
 
     def _go(self) -> None:
         """Go on to the seat's next decision in this month, or to the month's end."""
         self.prompt = self.seats.prompt(month_only=True)
         if self.prompt is not None:
             self.news = self.session.news() if self.session else []
+        if self.session is not None and self.seats.ended:
+            self.session.complete = True  # the log says the run ended (replay checks it against the model)
         self.running = not self.finished
 
     # ------------------------------------------------------------------ what the page shows
