@@ -149,3 +149,17 @@ def test_default_relief_and_a_full_us_share_behave_as_relief_the_us_controls():
     a.run_for(a.months)
     b.run_for(b.months)  # E1 has no UN measures in force, so the Council's part does not arise
     assert np.array_equal(a.state.relief, b.state.relief)
+
+
+@pytest.mark.parametrize("relief_from", ["un_and_us", "un", "us"])
+def test_valuations_price_relief_as_the_economy_feels_it(relief_from):
+    """The income and trade lines that every valuation uses equal the economy's own, at any relief in force."""
+    overrides = (f'sanctions.relief_from="{relief_from}"', "initial.relief=0.1")
+    model = PeninsulaModel("baseline-2019", seeds=[1, 2], overrides=overrides)
+    situation = model.outlook().situation
+    for r in (0.1, 0.4, 0.9):
+        state = model.state.but(relief=np.full(2, r))
+        felt = model._economy(state, adapt=False).income
+        assert np.allclose(situation.income_base + situation.income_slope * r, felt)
+        trade_kept = model._world_now(state).trade_kept[:, 0]
+        assert np.allclose(situation.trade_base + situation.trade_slope * r, trade_kept)

@@ -64,6 +64,17 @@ BROKEN_FILES = [
         ("sanctions.relief_from", "'eu'", "un_and_us", "'un'", "'us'"),
     ),
     ("japan-share-high", "[aid]\njapan_share = 1.5\n", ("aid.japan_share", "1.5", "less than or equal to 1")),
+    ("japan-linkage-low", "[aid]\njapan_linkage = -0.1\n", ("aid.japan_linkage", "-0.1", "greater than or equal to 0")),
+    (
+        "us-share-high",
+        "[sanctions]\nus_unilateral_share = 2.0\n",
+        ("sanctions.us_unilateral_share", "2.0", "less than or equal to 1"),
+    ),
+    (
+        "un-reimposition-text",
+        '[sanctions]\nun_reimposition = "some"\n',
+        ("sanctions.un_reimposition", "'some'", "valid number"),
+    ),
     (
         "tension-decay-zero",
         "[dynamics.conflict]\ntension_decay = 0.0\n",
