@@ -66,12 +66,17 @@ class State:
     first_month_signed: np.ndarray  # (R,) or NO_ONE
     activities: np.ndarray  # (R, len(Activity)) DPRK activities so far, by kind
     exercises: np.ndarray  # (R,) major exercises held
-    exercised_last: np.ndarray  # (R,) bool: a major exercise was held last month
+    exercised_last: np.ndarray  # (R,) bool: a major exercise was held this month (read next month as last month's)
     tightenings: np.ndarray  # (R,) new UN resolutions
     talks_held: np.ndarray  # (R,) rounds of talks
     tension_sum: np.ndarray  # (R,)
     tension_peak: np.ndarray  # (R,)
     utility_sum: np.ndarray  # (R, A) realised utility summed over months
+    # this month's news, which later phases of the month read
+    summit: np.ndarray  # (R,) bool: a scripted summit
+    talks_called: np.ndarray  # (R,) bool: scripted talks (or a summit) outside the cadence
+    sanctioned: np.ndarray  # (R,) bool: a scripted event tightened the sanctions
+    act: np.ndarray  # (R,) Activity index of the DPRK's act
 
     @property
     def replications(self) -> int:
@@ -146,6 +151,10 @@ def initial_state(params: dict[str, np.ndarray]) -> State:
         tension_sum=zeros.copy(),
         tension_peak=params["initial_tension"].copy(),
         utility_sum=np.zeros((r, N_ACTORS)),
+        summit=falses.copy(),
+        talks_called=falses.copy(),
+        sanctioned=falses.copy(),
+        act=ints + Activity.NONE.index,
     )
 
 

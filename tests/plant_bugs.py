@@ -91,15 +91,15 @@ BUGS = [
     ),
     Bug(
         "state never updated: the hope that pressure works never learns",
-        "model/simulation.py",
-        "            yield_belief=belief, pressure_forecast=",
-        "            yield_belief=s.yield_belief, pressure_forecast=",
+        "model/phases/learning.py",
+        "    return s.but(yield_belief=belief, pressure_forecast=",
+        "    return s.but(yield_belief=s.yield_belief, pressure_forecast=",
     ),
     Bug(
         "wrong side: an exercise cuts the DPRK's trust in itself",
-        "model/simulation.py",
-        "                dprk_only,\n                ally,\n",
-        "                dprk_only,\n                DPRK,\n",
+        "model/phases/activity.py",
+        "            dprk_only,\n            ally,\n",
+        "            dprk_only,\n            DPRK,\n",
     ),
     Bug(
         "at-end relief paid after the first step",
@@ -109,15 +109,15 @@ BUGS = [
     ),
     Bug(
         "one actor's parameters for another: the US concedes with the DPRK's profile",
-        "model/simulation.py",
-        '            scale = getattr(self.agents_by_actor[mover].policy, "concession_scale", 1.0)',
-        '            scale = getattr(self.agents_by_actor[DPRK].policy, "concession_scale", 1.0)',
+        "model/phases/positions.py",
+        "        scale = m.concession_scale[mover]",
+        "        scale = m.concession_scale[DPRK]",
     ),
     Bug(
         "state never updated: the tension peak",
-        "model/simulation.py",
-        "            tension_peak=np.maximum(s.tension_peak, s.tension),",
-        "            tension_peak=s.tension_peak,",
+        "model/phases/world.py",
+        "        tension_peak=np.maximum(s.tension_peak, s.tension),",
+        "        tension_peak=s.tension_peak,",
     ),
     Bug(
         "flipped sign: enforcers think enforcing after a test raises tension",
@@ -145,9 +145,9 @@ BUGS = [
     ),
     Bug(
         "wrong side: a delivered step raises the DPRK's trust in itself",
-        "model/simulation.py",
-        "            s.trust, s.trust_count, everyone, DPRK, 1.0, np.where(delivered,",
-        "            s.trust, s.trust_count, everyone, US, 1.0, np.where(delivered,",
+        "model/phases/implementation.py",
+        "        s.trust, s.trust_count, everyone, DPRK, 1.0, np.where(delivered,",
+        "        s.trust, s.trust_count, everyone, US, 1.0, np.where(delivered,",
     ),
     Bug(
         "a broker adds gains instead of multiplying them",

@@ -9,6 +9,8 @@ import numpy as np
 import pytest
 
 from model.domain import Actor, Issue, Proposal, ReliefFrom
+from model.phases.economy import settle
+from model.phases.valuation import world_now
 from model.rules import economy, implementation, options
 from model.simulation import PeninsulaModel
 
@@ -118,7 +120,7 @@ def test_an_agreement_the_us_ends_without_snapback_leaves_the_un_relief_the_coun
 
 def income_at(relief_from: str, relief: float = 0.6) -> float:
     model = PeninsulaModel("baseline-2019", rng=1, overrides=(f'sanctions.relief_from="{relief_from}"',))
-    return float(model._economy(model.state.but(relief=np.array([relief])), adapt=False).income[0])
+    return float(settle(model.params, model.state.but(relief=np.array([relief])), adapt=False).income[0])
 
 
 def test_relief_from_un_measures_only_raises_dprk_income_less():
@@ -159,7 +161,7 @@ def test_valuations_price_relief_as_the_economy_feels_it(relief_from):
     situation = model.outlook().situation
     for r in (0.1, 0.4, 0.9):
         state = model.state.but(relief=np.full(2, r))
-        felt = model._economy(state, adapt=False).income
+        felt = settle(model.params, state, adapt=False).income
         assert np.allclose(situation.income_base + situation.income_slope * r, felt)
-        trade_kept = model._world_now(state).trade_kept[:, 0]
+        trade_kept = world_now(model.params, state).trade_kept[:, 0]
         assert np.allclose(situation.trade_base + situation.trade_slope * r, trade_kept)

@@ -14,6 +14,7 @@ import pytest
 from model_support import DPRK, RUS, US, model_of, outlook_at
 
 from model.domain import Activity, Actor
+from model.phases.valuation import conflict_terms
 from model.rules import options
 from model.rules.paths import persistence
 
@@ -27,7 +28,7 @@ def _outlook(**changes):
 
 
 def _conflict(**changes):
-    return replace(MODEL._conflict(STATE), **{k: np.atleast_1d(np.asarray(v)) for k, v in changes.items()})
+    return replace(conflict_terms(MODEL.params, STATE), **{k: np.atleast_1d(np.asarray(v)) for k, v in changes.items()})
 
 
 def _in_force(out):
