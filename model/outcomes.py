@@ -69,7 +69,7 @@ def outcomes(model) -> dict[str, np.ndarray]:
         "package": PACKAGE_NAMES[np.where(s.package >= 0, s.package, none)],
         "agreement_kind": np.where(signed, np.where(s.deal_framework, "framework", "agreement"), "none"),
         "nearest_package": np.where(
-            signed, PACKAGE_NAMES[nearest_proposal(s.deal_point, model.params["proposals"])], "none"
+            signed, PACKAGE_NAMES[nearest_proposal(s.deal_point, model.params.proposals)], "none"
         ),
         "month_agreed": np.where(s.first_month_signed >= 0, s.first_month_signed, np.nan),
         "months_held": s.months_held.copy(),

@@ -8,7 +8,7 @@ so ``--set``, scripted events and sweeps all change a value the same way.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, make_dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -264,3 +264,21 @@ _SCALARS: dict[str, type] = {
     "talks_support": float,
     "standing": float,
 }
+
+
+Params = make_dataclass(
+    "Params",
+    [(name, np.ndarray) for name in _empty()],
+    frozen=True,
+    namespace={
+        "__doc__": """The parameters a run reads, one array each over the replication axis, as fields.
+
+        Generated from the tables above (one field per array :func:`compile_params` makes), so no other name
+        exists: reading or setting a misspelt one fails at once. Frozen: a scripted event replaces an array
+        (:meth:`but`), it never writes into one another part of the model holds.
+        """,
+        "of": classmethod(lambda cls, arrays: cls(**arrays)),
+        "but": lambda self, **changes: replace(self, **changes),
+        "arrays": lambda self: {f.name: getattr(self, f.name) for f in fields(self)},
+    },
+)

@@ -37,6 +37,7 @@ def code_fingerprint() -> str:
 
 MODEL_FILES = (
     "rules/*.py",
+    "phases/*.py",
     "simulation.py",
     "policies.py",
     "agents.py",

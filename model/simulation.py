@@ -33,7 +33,7 @@ from model.agents import ActorAgent
 from model.domain import N_ACTORS, Actor
 from model.draws import Draws, stream_keys
 from model.loader import load_scenario
-from model.params import compile_params, replicate
+from model.params import Params, compile_params, replicate
 from model.phases import (
     activity,
     aid,
@@ -126,7 +126,7 @@ class PeninsulaModel(mesa.Model):
         self.start_month = int(spec.scenario.start[5:7])
         # The model owns its copy: a caller's arrays are never changed (an event replaces an array, not a value).
         given = None if params is None else {name: array.copy() for name, array in params.items()}
-        self.params = given if given is not None else replicate(compile_params(spec), len(seeds))
+        self.params = Params.of(given if given is not None else replicate(compile_params(spec), len(seeds)))
         self.draws = Draws(stream_keys(seeds))
         self.events: dict[int, list] = {}
         for event in spec.events:

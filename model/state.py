@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from model.domain import N_ACTORS, N_ISSUES, Activity, Cause
+
+if TYPE_CHECKING:
+    from model.params import Params
 
 NO_ONE = -1
 
@@ -96,25 +100,25 @@ class State:
         return replace(self, **changes)
 
 
-def initial_state(params: dict[str, np.ndarray]) -> State:
-    r = params["initial_tension"].shape[0]
+def initial_state(params: Params) -> State:
+    r = params.initial_tension.shape[0]
     zeros, ints, falses = np.zeros(r), np.zeros(r, dtype=np.int64), np.zeros(r, dtype=bool)
     return State(
         month=0,
-        ideal=params["ideal"].copy(),
-        trust=params["trust"].copy(),
-        trust_count=np.broadcast_to(params["prior_strength"][:, None, None], (r, N_ACTORS, N_ACTORS)).copy(),
-        yield_belief=params["yield_prior"].copy(),
+        ideal=params.ideal.copy(),
+        trust=params.trust.copy(),
+        trust_count=np.broadcast_to(params.prior_strength[:, None, None], (r, N_ACTORS, N_ACTORS)).copy(),
+        yield_belief=params.yield_prior.copy(),
         hope=np.zeros((r, N_ACTORS)),
-        pressure_forecast=params["initial_pressure"].copy(),
-        enforcement_start=params["enforcement"].copy(),
-        delivery_shift=np.zeros(params["enforcement"].shape[:2]),
-        format=params["format"].copy(),
-        tension=params["initial_tension"].copy(),
-        capability=params["initial_capability"].copy(),
+        pressure_forecast=params.initial_pressure.copy(),
+        enforcement_start=params.enforcement.copy(),
+        delivery_shift=np.zeros(params.enforcement.shape[:2]),
+        format=params.format.copy(),
+        tension=params.initial_tension.copy(),
+        capability=params.initial_capability.copy(),
         income=zeros.copy(),
-        pressure=params["initial_pressure"].copy(),
-        relief=params["initial_relief"].copy(),
+        pressure=params.initial_pressure.copy(),
+        relief=params.initial_relief.copy(),
         test_rate=zeros.copy(),
         failed_rounds=ints.copy(),
         in_force=falses.copy(),
@@ -149,7 +153,7 @@ def initial_state(params: dict[str, np.ndarray]) -> State:
         tightenings=ints.copy(),
         talks_held=ints.copy(),
         tension_sum=zeros.copy(),
-        tension_peak=params["initial_tension"].copy(),
+        tension_peak=params.initial_tension.copy(),
         utility_sum=np.zeros((r, N_ACTORS)),
         summit=falses.copy(),
         talks_called=falses.copy(),

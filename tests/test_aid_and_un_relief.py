@@ -53,7 +53,7 @@ def test_withheld_aid_lowers_what_the_agreement_is_worth_to_the_dprk_now_and_as_
     assert model.outlook(withholding).stay(DPRK)[0] < model.outlook(paying).stay(DPRK)[0]
     assert model.realised_utility(withholding)[0, DPRK] < model.realised_utility(paying)[0, DPRK]
     # a share of nothing withheld changes nothing
-    model.params["japan_share"][:] = 0.0
+    model.params.japan_share[:] = 0.0
     assert model.outlook(withholding).stay(DPRK)[0] == model.outlook(paying).stay(DPRK)[0]
 
 

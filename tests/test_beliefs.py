@@ -103,7 +103,7 @@ def test_the_dprk_belief_in_us_credibility_falls_when_benefits_are_withheld():
     model.run_for(3)
     assert model.state.in_force[0]
     before = model.state.trust[0, DPRK, US]
-    model.params["withhold_relief"][:] = True
+    model.params.withhold_relief[:] = True
     steps = model.state.steps_done[0]
     while model.state.steps_done[0] == steps and model.state.month < 12:  # until a step falls due and is kept
         model.step()

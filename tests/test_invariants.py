@@ -86,7 +86,7 @@ def test_every_agreement_was_accepted_by_both_veto_players_when_signed(case, see
 def test_clear_verdicts_follow_the_values_the_timeline_states(case, seed):
     """An answer whose value clears no agreement plus margin by six noise spreads is a yes (and the reverse)."""
     model = run(case.spec, seed, narrate=True)
-    spread = 6 * float(model.params["decision_noise"][0])
+    spread = 6 * float(model.params.decision_noise[0])
     for answer in records_of(model, rec.Answered):
         gap = answer.value - (answer.status_quo + answer.waiting) - answer.margin
         if abs(gap) > spread:

@@ -27,7 +27,7 @@ def phase(m: Month, s: State) -> Phase:
     p = m.params
     out, conf = m.outlook, conflict_terms(p, s)
     ready = m.draws.uniform(s.month, Purpose.OPPORTUNITY, 3) < np.stack(
-        [p["short_range_opportunity"], p["launch_opportunity"], p["test_opportunity"]], axis=1
+        [p.short_range_opportunity, p.launch_opportunity, p.test_opportunity], axis=1
     )
     values = options.provoke(out, conf, council_odds(m, out, conf, s))
     # options in order none, short-range, launch, strategic test; each act only when it is ready
@@ -40,7 +40,7 @@ def phase(m: Month, s: State) -> Phase:
     records = chose(m, s, DPRK, Decision.PROVOKE, picked, everyone) if act[0] != ACT[Activity.NONE] else []
     s = s.but(test_rate=np.where(s.in_force, s.test_rate, expected_test_rate(values, p)))
     month_of_year = (m.start_month - 1 + s.month - 1) % 12
-    season = p["exercise_months"][:, month_of_year] & ~p["exercises_suspended"]
+    season = p.exercise_months[:, month_of_year] & ~p.exercises_suspended
     exercised = season.copy()
     for actor in (a.index for a in EXERCISING):
         if season.any():
@@ -57,25 +57,25 @@ def council_odds(m: Month, out: Outlook, conf: options.Conflict, s: State) -> np
     odds = np.ones(s.replications)
     for e, actor in enumerate(ENFORCERS):
         v = options.council(out, actor, conf, gap[:, e])
-        odds = odds * normal_cdf((v["consent"] - v["veto"]) / m.params["activity_noise"])
+        odds = odds * normal_cdf((v["consent"] - v["veto"]) / m.params.activity_noise)
     return odds
 
 
 def expected_test_rate(values: Mapping[str, np.ndarray], p) -> np.ndarray:
     """What the others expect of DPRK strategic tests: readiness times the chance a test beats holding back."""
     gap = values[Activity.STRATEGIC_TEST.value] - values[Activity.NONE.value]
-    return p["test_opportunity"] * normal_cdf(gap / p["activity_noise"])
+    return p.test_opportunity * normal_cdf(gap / p.activity_noise)
 
 
 def apply(m: Month, s: State, act: np.ndarray, exercised: np.ndarray) -> tuple[State, Records]:
     """The acts' effects: tension, the arsenal (a test adds to it), counts, and what the others learn."""
     p = m.params
     tested = act == ACT[Activity.STRATEGIC_TEST]
-    added = conflict.activity_tension(act, p["test_tension"], p["launch_tension"], p["short_range_tension"])
-    added = added + exercised * p["exercise_tension"]
+    added = conflict.activity_tension(act, p.test_tension, p.launch_tension, p.short_range_tension)
+    added = added + exercised * p.exercise_tension
     counts = s.activities.copy()
     counts[np.arange(s.replications), act] += 1
-    grown = conflict.test_gain(s.capability, p["test_capability_gain"], tested)
+    grown = conflict.test_gain(s.capability, p.test_capability_gain, tested)
     cut = s.deal_point[:, DEN] * s.implemented_share
     live = s.in_force & ~s.deal_framework  # a test during an agreement adds to what the steps cut from
     s = s.but(
@@ -96,8 +96,8 @@ def apply(m: Month, s: State, act: np.ndarray, exercised: np.ndarray) -> tuple[S
         np.broadcast_to(everyone, (s.replications, N_ACTORS)),
         DPRK,
         0.0,
-        np.where(hostile, p["test_evidence"], 0.0),
-        p["memory"],
+        np.where(hostile, p.test_evidence, 0.0),
+        p.memory,
     )
     dprk_only = np.broadcast_to(np.arange(N_ACTORS) == DPRK, (s.replications, N_ACTORS))
     for ally in (a.index for a in EXERCISING):
@@ -107,18 +107,18 @@ def apply(m: Month, s: State, act: np.ndarray, exercised: np.ndarray) -> tuple[S
             dprk_only,
             ally,
             0.0,
-            np.where(exercised & ~s.in_force, p["exercise_evidence"], 0.0),
-            p["memory"],
+            np.where(exercised & ~s.in_force, p.exercise_evidence, 0.0),
+            p.memory,
         )
     records: Records = []
     if m.narrate:
         if act[0] != ACT[Activity.NONE]:
             records.append(rec.Activity(s.month, list(Activity)[int(act[0])].value, float(added[0])))
         if exercised[0]:
-            records.append(rec.Activity(s.month, "exercise", float(p["exercise_tension"][0])))
+            records.append(rec.Activity(s.month, "exercise", float(p.exercise_tension[0])))
     state = s.but(
         trust=trust,
         trust_count=count,
-        yield_belief=beliefs.after_test(s.yield_belief, p["test_likelihood_ratio"], tested),
+        yield_belief=beliefs.after_test(s.yield_belief, p.test_likelihood_ratio, tested),
     )
     return state, records

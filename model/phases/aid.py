@@ -21,10 +21,10 @@ COOPERATION = Issue.ECONOMIC_COOPERATION.index
 def phase(m: Month, s: State) -> Phase:
     p = m.params
     owed = s.in_force & ~s.deal_framework & (s.deal_point[:, COOPERATION] > 0)
-    asked = owed & (p["japan_share"] > 0)
+    asked = owed & (p.japan_share > 0)
     if not asked.any():
         return s.but(aid_withheld=np.zeros(s.replications, dtype=bool)), []
-    values = options.aid(m.outlook, JPN, p["japan_share"], p["japan_linkage"])
+    values = options.aid(m.outlook, JPN, p.japan_share, p.japan_linkage)
     picked = yield from ask(m, s, m.outlook, JPN, Decision.AID, values, asked)
     withheld = asked & (picked.index == 1)
     records = chose(m, s, JPN, Decision.AID, picked, asked) if withheld[0] != s.aid_withheld[0] else []

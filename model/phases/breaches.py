@@ -27,7 +27,7 @@ def phase(m: Month, s: State) -> Phase:
     live = s.in_force.copy()
     if not live.any():
         return s, []
-    us_reads = covered(s.deal_scope[:, None], p["reads_ambiguous_as_covered"][:, US])[:, 0]
+    us_reads = covered(s.deal_scope[:, None], p.reads_ambiguous_as_covered[:, US])[:, 0]
     test = (s.act == ACT[Activity.STRATEGIC_TEST]) & (us_reads[:, 0] > 0)
     launch = (s.act == ACT[Activity.LAUNCH]) & (us_reads[:, 1] > 0)
     restraint = s.deal_point[:, RESTRAINT]
@@ -60,15 +60,15 @@ def answer(
         observer,
         breaker,
         0.0,
-        np.where(seen, p["breach_evidence"] * weight, 0.0),
-        p["memory"],
+        np.where(seen, p.breach_evidence * weight, 0.0),
+        p.memory,
     )
     s = s.but(trust=trust, trust_count=count)
     records: Records = []
     if m.narrate and seen[0]:
         records.append(rec.Breach(s.month, ACTORS[breaker].value, ACTORS[victim].value, cause.value))
     out = m.outlook.with_trust(s.trust)  # it answers with the trust the breach just cost
-    values = options.respond(out, victim, p["precedent"] * weight)
+    values = options.respond(out, victim, p.precedent * weight)
     context = {"cause": cause.value}
     picked = yield from ask(m, s, out, victim, Decision.RESPOND, values, seen, stage, context, deliberate=True)
     records += chose(m, s, victim, Decision.RESPOND, picked, seen)
@@ -87,8 +87,8 @@ def collapse(m: Month, s: State, ended: np.ndarray, cause: Cause, breaker: int, 
         np.full(s.replications, cause.index),
         np.full(s.replications, breaker),
         np.full(s.replications, ender == US),
-        p["snapback"],
-        p["initial_relief"],
+        p.snapback,
+        p.initial_relief,
         restored(p),
     )
     records = [rec.Collapsed(s.month, cause.value, ACTORS[breaker].value, ACTORS[ender].value)]

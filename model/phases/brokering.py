@@ -18,9 +18,9 @@ VETOES = tuple(a.index for a in VETO_PLAYERS)
 
 def broker_of(p, six: np.ndarray) -> np.ndarray:
     """China hosts six-party talks; in mediated bilateral talks the broker with most clout brokers."""
-    clout = np.where(p["brokers"], p["capability"], -1.0)
+    clout = np.where(p.brokers, p.capability, -1.0)
     best = np.where(clout.max(axis=1) >= 0, np.argmax(clout, axis=1), -1)
-    return np.where(six & p["brokers"][:, CHN], CHN, best)
+    return np.where(six & p.brokers[:, CHN], CHN, best)
 
 
 def compromise(m: Month, out: Outlook, boost: np.ndarray, broker: np.ndarray) -> dict[str, Any]:
@@ -64,7 +64,7 @@ def blends(m: Month, out: Outlook, usable: np.ndarray, broker: np.ndarray) -> Of
 
     us, dprk = favourite(np.full(out.replications, US)), favourite(np.full(out.replications, DPRK))
     own = favourite(np.where(broker >= 0, broker, US))
-    phases = m.params["max_phases"]
+    phases = m.params.max_phases
     return talks.join(
         talks.blends(out.agenda, us, dprk, phases),
         talks.join(

@@ -36,5 +36,5 @@ def phase(m: Month, s: State) -> Phase:
         records += chose(m, s, actor, Decision.COUNCIL, picked, asked)
     if m.narrate and passes[0]:
         records.append(rec.Activity(s.month, "resolution", 0.0))
-    start = enforcement.tighten(s.enforcement_start, p["tightening_step"], passes)
+    start = enforcement.tighten(s.enforcement_start, p.tightening_step, passes)
     return s.but(enforcement_start=start, tightenings=s.tightenings + passes), records

@@ -11,8 +11,8 @@ from model.state import State
 
 def settle(p, s: State, adapt: bool = True) -> State:
     """Income this month; felt pressure moves toward its target (held where ``adapt`` is off: the start)."""
-    income = economy.income(delivered(s), p["income_share"], p["rest_of_world"], felt_relief(p, s))
-    pressure = economy.pressure(s.pressure, income, p["need"], p["adaptation"]) if adapt else s.pressure
+    income = economy.income(delivered(s), p.income_share, p.rest_of_world, felt_relief(p, s))
+    pressure = economy.pressure(s.pressure, income, p.need, p.adaptation) if adapt else s.pressure
     return s.but(income=income, pressure=pressure)
 
 

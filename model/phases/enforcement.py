@@ -17,7 +17,7 @@ ENFORCERS = tuple(Actor(e.value).index for e in Enforcer)
 def phase(m: Month, s: State) -> Phase:
     p = m.params
     out, conf = m.outlook, conflict_terms(p, s)
-    asked = ~p["pin_delivery"]
+    asked = ~p.pin_delivery
     if not asked.any():
         return s, []
     choice = np.zeros((s.replications, len(Enforcer)))
@@ -27,7 +27,7 @@ def phase(m: Month, s: State) -> Phase:
         picked = yield from ask(m, s, out, actor, Decision.ENFORCE, values, asked)
         choice[:, e] = np.where(asked, picked.index - 1, 0)  # less, hold, more -> -1, 0, +1
         picks.append(picked)
-    shift = enforcement.adjust(s.delivery_shift, choice, p["delivery_step"], p["pin_delivery"])
+    shift = enforcement.adjust(s.delivery_shift, choice, p.delivery_step, p.pin_delivery)
     records = []
     if m.narrate:  # a month's step is small: the timeline says when delivery has moved a tenth
         for e, actor in enumerate(ENFORCERS):

@@ -24,12 +24,12 @@ SIX = TalksFormat.SIX_PARTY.index
 
 def consider(m: Month, s: State) -> Phase:
     p = m.params
-    want = p["allow_format_change"] & (s.format != SIX) & (s.failed_rounds >= p["switch_after"])
+    want = p.allow_format_change & (s.format != SIX) & (s.failed_rounds >= p.switch_after)
     if not want.any():
         return s, []
-    boost = s.summit * p["summit_boost"]
+    boost = s.summit * p.summit_boost
     out = m.outlook
-    brokers = np.flatnonzero(p["brokers"].any(axis=0))
+    brokers = np.flatnonzero(p.brokers.any(axis=0))
     deciders = sorted({*VETOES, *brokers.tolist()})
     rows = np.flatnonzero(want)
     sub = m.subset(rows)
@@ -43,7 +43,7 @@ def consider(m: Month, s: State) -> Phase:
     called = np.zeros(s.replications, dtype=bool)
     caller = np.full(s.replications, -1)
     for actor in brokers:
-        asked = want & p["brokers"][:, actor] & ~called
+        asked = want & p.brokers[:, actor] & ~called
         if not asked.any():
             continue
         values = {"call": value[SIX][actor], "wait": value[1 - SIX][actor]}
@@ -74,7 +74,7 @@ def round_outlook(m: Month, out: Outlook, fmt: int, boost: np.ndarray) -> dict[s
     """
     p = m.params
     r = out.replications
-    setter = np.full(r, CHN) if fmt == SIX else p["setter"]
+    setter = np.full(r, CHN) if fmt == SIX else p.setter
     first, odds1 = np.zeros(r, dtype=np.int64), np.zeros(r)
     for proposer in np.unique(setter):
         rows = setter == proposer
@@ -91,7 +91,7 @@ def round_outlook(m: Month, out: Outlook, fmt: int, boost: np.ndarray) -> dict[s
     k3 = plan["nash"]
     rows = np.arange(r)
     odds3 = np.prod([out.accept_probability(v, plan["values"][v] + boost[:, None])[rows, k3] for v in VETOES], axis=0)
-    mediated = (fmt == SIX) | p["mediation"]
+    mediated = (fmt == SIX) | p.mediation
     return {"first": first, "odds1": odds1, "third": k3, "odds3": np.where(mediated, odds3, 0.0), "plan": plan}
 
 

@@ -21,16 +21,16 @@ def phase(m: Month, s: State) -> Phase:
     active = s.in_force.copy()
     if not active.any():
         return s, []
-    held_up = m.draws.uniform(s.month, Purpose.STEP_DELAY) < p["step_delay_rate"]
+    held_up = m.draws.uniform(s.month, Purpose.STEP_DELAY) < p.step_delay_rate
     relief_before = s.relief
-    s, delivered, late = implementation.advance(s, active, p["duration"], held_up)
-    s = implementation.deliver(s, p["relief_schedule"], p["initial_relief"])
+    s, delivered, late = implementation.advance(s, active, p.duration, held_up)
+    s = implementation.deliver(s, p.relief_schedule, p.initial_relief)
     # Benefits that fall due are withheld while the regime says so (a scripted event: E1's fuel oil).
-    withheld = p["withhold_relief"] & active & (s.relief > relief_before)
+    withheld = p.withhold_relief & active & (s.relief > relief_before)
     s = s.but(relief=np.where(withheld, relief_before, s.relief))
     everyone = np.broadcast_to(np.arange(N_ACTORS) != DPRK, (s.replications, N_ACTORS))
     trust, count = beliefs.observe(
-        s.trust, s.trust_count, everyone, DPRK, 1.0, np.where(delivered, p["step_evidence"], 0.0), p["memory"]
+        s.trust, s.trust_count, everyone, DPRK, 1.0, np.where(delivered, p.step_evidence, 0.0), p.memory
     )
     s = relief_evidence(m, s.but(trust=trust, trust_count=count), active & (s.relief > relief_before))
     records: Records = []
@@ -44,7 +44,7 @@ def phase(m: Month, s: State) -> Phase:
     if withheld.any():
         s, more = yield from answer(m, s, US, DPRK, withheld & s.in_force, Cause.WITHHELD_BENEFIT, ones, 5)
         records += more
-    overdue = active & (s.months_late == p["late_tolerance"] + 1)
+    overdue = active & (s.months_late == p.late_tolerance + 1)
     if overdue.any():
         s, more = yield from answer(m, s, DPRK, US, overdue & s.in_force, Cause.LATE_STEP, ones, 4)
         records += more
@@ -56,6 +56,6 @@ def relief_evidence(m: Month, s: State, gave: np.ndarray) -> State:
     p = m.params
     dprk = np.broadcast_to(np.arange(N_ACTORS) == DPRK, (s.replications, N_ACTORS))
     trust, count = beliefs.observe(
-        s.trust, s.trust_count, dprk, US, 1.0, np.where(gave, p["step_evidence"], 0.0), p["memory"]
+        s.trust, s.trust_count, dprk, US, 1.0, np.where(gave, p.step_evidence, 0.0), p.memory
     )
     return s.but(trust=trust, trust_count=count)

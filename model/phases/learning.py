@@ -11,9 +11,9 @@ from model.state import State
 
 def phase(m: Month, s: State) -> tuple[State, Records]:
     p = m.params
-    waiting = p["active"] & ~s.in_force
-    belief = beliefs.no_concession(s.yield_belief, s.pressure, p["yield_hazard"], waiting)
-    income = economy.income(delivered(s), p["income_share"], p["rest_of_world"], felt_relief(p, s))
-    settled = economy.target_pressure(income, p["need"])
-    forecast = beliefs.forecast(s.pressure_forecast, settled, p["forecast_rate"])
+    waiting = p.active & ~s.in_force
+    belief = beliefs.no_concession(s.yield_belief, s.pressure, p.yield_hazard, waiting)
+    income = economy.income(delivered(s), p.income_share, p.rest_of_world, felt_relief(p, s))
+    settled = economy.target_pressure(income, p.need)
+    forecast = beliefs.forecast(s.pressure_forecast, settled, p.forecast_rate)
     return s.but(yield_belief=belief, pressure_forecast=forecast), []

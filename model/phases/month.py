@@ -22,6 +22,7 @@ import numpy as np
 from model import chronicle as rec
 from model.domain import N_ACTORS, Actor
 from model.draws import Draws, Purpose
+from model.params import Params
 from model.policies import Choice, Decision, View
 from model.rules.outlook import Outlook, take_rows
 from model.state import State, merge_rows, snapshot
@@ -47,7 +48,7 @@ class Month:
     """
 
     number: int
-    params: Mapping[str, np.ndarray]
+    params: Params
     draws: Draws
     start_month: int  # calendar month of month 1 (1 = January)
     narrate: bool
@@ -68,7 +69,7 @@ class Month:
         r = self.replications
         return replace(
             self,
-            params=take_rows(dict(self.params), rows, r),
+            params=take_rows(self.params, rows, r),
             draws=Draws(self.draws.keys[rows]),
             narrate=self.narrate and rows[0] == 0,
             memo=take_rows(self.memo, rows, r),
@@ -105,9 +106,9 @@ def ask(
         # The unobserved part of a party's judgement of an agreement lasts as long as the agreement:
         # staying and walking away reuse the draws it accepted the agreement with.
         draws = np.where(s.in_force[:, None], s.deal_noise[:, actor], draws)
-    scale = m.params["decision_noise" if deliberate else "activity_noise"]
+    scale = m.params.decision_noise if deliberate else m.params.activity_noise
     if decision is Decision.ENFORCE:  # a month's move is small: so is the unobserved part of judging it
-        scale = scale * m.params["delivery_step"]
+        scale = scale * m.params.delivery_step
     view = View(
         ACTORS[actor], decision, s.month, snapshot(s), outlook, option_values, asked, draws, scale, dict(context or {})
     )

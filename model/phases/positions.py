@@ -19,20 +19,20 @@ ENFORCERS = [Actor(e.value).index for e in Enforcer]
 
 def phase(m: Month, s: State) -> tuple[State, Records]:
     p = m.params
-    open_ = p["active"] & ~s.in_force
+    open_ = p.active & ~s.in_force
     if not open_.any():
         return s, []
     ideal = s.ideal.copy()
     given = delivered(s).mean(axis=2)
     records: Records = []
     for mover, pressers, clout in (
-        (US, ALLIES, p["capability"][:, ALLIES]),
-        (DPRK, ENFORCERS, p["capability"][:, ENFORCERS] * given),
+        (US, ALLIES, p.capability[:, ALLIES]),
+        (DPRK, ENFORCERS, p.capability[:, ENFORCERS] * given),
     ):
         scale = m.concession_scale[mover]
-        lam = np.where(open_, np.clip(p["susceptibility"] * (1 - p["resolve"][:, mover]) * scale, 0, 1), 0.0)
-        row = positions.influence(p["self_weight"], clout)
-        moved = positions.friedkin_johnsen(s.ideal[:, mover], p["ideal"][:, mover], s.ideal[:, pressers], row, lam)
+        lam = np.where(open_, np.clip(p.susceptibility * (1 - p.resolve[:, mover]) * scale, 0, 1), 0.0)
+        row = positions.influence(p.self_weight, clout)
+        moved = positions.friedkin_johnsen(s.ideal[:, mover], p.ideal[:, mover], s.ideal[:, pressers], row, lam)
         ideal[:, mover] = np.where(open_[:, None], moved, s.ideal[:, mover])  # held while an agreement is in force
         if m.narrate:
             change = ideal[0, mover] - s.ideal[0, mover]

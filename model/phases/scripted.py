@@ -5,13 +5,13 @@ from __future__ import annotations
 import numpy as np
 
 from model import chronicle as rec
-from model.params import STATE_FIELDS, encode, locate
+from model.params import STATE_FIELDS, Params, encode, locate
 from model.phases.month import Month, Records
 from model.rules import enforcement
 from model.state import State
 
 
-def fire(params: dict[str, np.ndarray], s: State, events: list) -> tuple[dict[str, np.ndarray], State, Records]:
+def fire(params: Params, s: State, events: list) -> tuple[Params, State, Records]:
     """This month's scripted events: new parameters, the state (with the month's summit, talks called and new
     sanctions marked), and records.
 
@@ -23,16 +23,15 @@ def fire(params: dict[str, np.ndarray], s: State, events: list) -> tuple[dict[st
     called = summit.copy()
     before = s.enforcement_start
     records: Records = []
-    if events:
-        params = dict(params)
     for event in events:
         summit |= event.summit
         called |= event.summit | event.talks
         for key, value in event.set.items():
             slot = locate(key)
             index = (slice(None), *slot.index)
-            params[slot.array] = params[slot.array].copy()
-            params[slot.array][index] = encode(key, value)
+            array = getattr(params, slot.array).copy()
+            array[index] = encode(key, value)
+            params = params.but(**{slot.array: array})
             if slot.array in STATE_FIELDS:
                 name = STATE_FIELDS[slot.array]
                 array = getattr(s, name).copy()
@@ -45,9 +44,9 @@ def fire(params: dict[str, np.ndarray], s: State, events: list) -> tuple[dict[st
 
 def deadline(m: Month, s: State) -> tuple[State, Records]:
     """The UN deadline for the DPRK's workers abroad, where it falls this month (not a new sanction)."""
-    due = m.params["laborers_deadline"] == s.month
+    due = m.params.laborers_deadline == s.month
     if not due.any():
         return s, []
     records = [rec.Scripted(s.month, "UN deadline for sending DPRK workers abroad home (UNSCR 2397)")]
-    start = enforcement.deadline(s.enforcement_start, m.params["laborers_deadline_step"], due)
+    start = enforcement.deadline(s.enforcement_start, m.params.laborers_deadline_step, due)
     return s.but(enforcement_start=start), records if m.narrate and due[0] else []

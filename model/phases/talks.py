@@ -29,7 +29,7 @@ def phase(m: Month, s: State) -> Phase:
     """Talks in the replications where a round is due (by the cadence, or called by a scripted event)."""
     p = m.params
     scheduled = s.in_force & ~s.deal_framework
-    due = p["active"] & ~scheduled & ((s.month % p["cadence"] == 0) | s.talks_called)
+    due = p.active & ~scheduled & ((s.month % p.cadence == 0) | s.talks_called)
     if not due.any():
         return s, []
     return (yield from on_rows(m, s, np.flatnonzero(due), round_of_talks))
@@ -40,12 +40,12 @@ def round_of_talks(m: Month, s: State) -> Phase:
     changed = s.format.copy()
     s, records = yield from format_change.consider(m, s)
     out = m.outlook if (changed == s.format).all() else m.outlook.in_format(s.format == SIX, named(p))
-    hope = out.fresh_hope([*VETOES, *np.flatnonzero(p["brokers"].any(axis=0)).tolist()])
+    hope = out.fresh_hope([*VETOES, *np.flatnonzero(p.brokers.any(axis=0)).tolist()])
     out = out.with_hope(hope)
     s = s.but(hope=hope)
     six = s.format == SIX
-    boost = s.summit * p["summit_boost"]
-    setter = np.where(six, CHN, p["setter"])
+    boost = s.summit * p.summit_boost
+    setter = np.where(six, CHN, p.setter)
     agreed = np.zeros(s.replications, dtype=bool)
     # 1. the agenda setter tables a named proposal; 2. a veto player counters
     for stage, proposer_of in enumerate((setter, counter_proposer(setter))):
@@ -74,7 +74,7 @@ def round_of_talks(m: Month, s: State) -> Phase:
         records += more
         agreed |= signing
     # 3. a broker tables the compromise of greatest joint surplus
-    mediated = ~agreed & (six | p["mediation"])
+    mediated = ~agreed & (six | p.mediation)
     if mediated.any():
         s, signed, more = yield from broker_round(m, s, out, mediated, boost, six)
         records += more
@@ -178,7 +178,7 @@ def sign(m: Month, s: State, signing, offers: Offers, slot, package, broker, tas
     p = m.params
     before = s.relief
     s = talks.sign(s, signing, offers, slot, package, broker, taste)
-    s = deliver(s, p["relief_schedule"], p["initial_relief"])
+    s = deliver(s, p.relief_schedule, p.initial_relief)
     s = relief_evidence(m, s, signing & (s.relief > before))
     if not (m.narrate and signing[0]):
         return s, []

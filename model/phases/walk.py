@@ -28,8 +28,8 @@ def phase(m: Month, s: State) -> Phase:
             records += chose(m, s, actor, Decision.WALK, picked, live)
         other = VETOES[1 - j]
         observer = np.broadcast_to(np.arange(N_ACTORS) == other, (s.replications, N_ACTORS))
-        evidence = np.where(walked, p["breach_evidence"], 0.0)
-        trust, count = beliefs.observe(s.trust, s.trust_count, observer, actor, 0.0, evidence, p["memory"])
+        evidence = np.where(walked, p.breach_evidence, 0.0)
+        trust, count = beliefs.observe(s.trust, s.trust_count, observer, actor, 0.0, evidence, p.memory)
         s, ended = collapse(m, s.but(trust=trust, trust_count=count), walked, Cause.WALKED_AWAY, actor, actor)
         records += ended
     return s, records

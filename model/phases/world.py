@@ -17,10 +17,10 @@ DPRK = Actor.DPRK.index
 
 def phase(m: Month, s: State) -> tuple[State, Records]:
     p = m.params
-    reads = covered(s.deal_scope[:, None], p["reads_ambiguous_as_covered"][:, DPRK])[:, 0, 0] > 0
+    reads = covered(s.deal_scope[:, None], p.reads_ambiguous_as_covered[:, DPRK])[:, 0, 0] > 0
     frozen = s.in_force & ~s.deal_framework & reads  # the DPRK holds its programme where it reads tests covered
-    capability = conflict.grow_arsenal(s.capability, p["capability_growth"], frozen)
-    tension = conflict.decay(s.tension, p["tension_decay"])
+    capability = conflict.grow_arsenal(s.capability, p.capability_growth, frozen)
+    tension = conflict.decay(s.tension, p.tension_decay)
     s = s.but(capability=capability, tension=tension)
     s = s.but(
         tension_sum=s.tension_sum + s.tension,
