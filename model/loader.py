@@ -156,14 +156,13 @@ def load_scenario(
 
 
 def changeable(key: str) -> bool:
-    """Whether a running model can change ``key`` (it has a slot in the parameter arrays)."""
-    from model.params import locate
+    """Whether a running model can change ``key``: it has a slot in the parameters that a month reads."""
+    from model.params import START_ONLY, locate
 
     try:
-        locate(key)
+        return locate(key).array not in START_ONLY
     except (KeyError, ValueError):
         return False
-    return True
 
 
 def set_dotted(tree: dict[str, Any], key: str, value: Any, origin: str = OVERRIDE_ORIGIN) -> None:

@@ -48,6 +48,10 @@ SCOPE_AXIS = {"tests": 0, "launches": 1}
 # start and rules change them; an event that sets them changes the state copy.
 STATE_FIELDS = {"ideal": "ideal", "trust": "trust", "enforcement": "enforcement_start", "format": "format"}
 
+# Arrays read only when a run starts (initial values and priors): the state carries them on, so a scripted
+# event that set one would change nothing, and validation refuses it (tests/test_phases.py checks the list).
+START_ONLY = frozenset({"initial_tension", "initial_capability", "initial_pressure", "yield_prior", "prior_strength"})
+
 
 @dataclass(frozen=True)
 class Slot:

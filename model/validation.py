@@ -85,7 +85,9 @@ def _check_event(base: dict[str, Any], changes: dict[str, Any], i: int, where: s
                 where,
                 f"events[{i}].set.{key}",
                 "cannot change during a run; events may change any number or regime field "
-                "(positions, trust, enforcement, talks, conflict, dynamics), not profiles or scenario.*",
+                "(positions, trust, enforcement, talks, conflict, dynamics), not profiles, scenario.*, "
+                "or what is read only when a run starts (initial.tension, initial.capability, "
+                "initial.pressure, actors.*.yield_prior, dynamics.beliefs.prior_strength)",
             )
 
 

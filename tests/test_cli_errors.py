@@ -101,6 +101,16 @@ BROKEN_FILES = [
         '[[events]]\nmonth = 2\nlabel = "x"\nset = { "actors.DPRK.profile" = "hardliner" }\n',
         ("events[0].set.actors.DPRK.profile", "cannot change"),
     ),
+    (
+        "event-start-only",  # a valid value for a field read only when the run starts: it would change nothing
+        '[[events]]\nmonth = 2\nlabel = "x"\nset = { "initial.tension" = 0.5 }\n',
+        ("events[0].set.initial.tension", "cannot change", "read only when a run starts"),
+    ),
+    (
+        "event-prior",
+        '[[events]]\nmonth = 2\nlabel = "x"\nset = { "actors.US.yield_prior" = 0.5 }\n',
+        ("events[0].set.actors.US.yield_prior", "cannot change"),
+    ),
 ]
 
 

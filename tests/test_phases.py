@@ -8,8 +8,10 @@ wrong actor, or asks where it should not, is caught too.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Generator
-from dataclasses import replace
+from dataclasses import fields, replace
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -17,6 +19,7 @@ from model_support import CHN, DPRK, JPN, ROK, RUS, US, model_of
 
 from model import chronicle as rec
 from model.domain import Activity, Cause, Issue, Proposal, TalksFormat
+from model.params import START_ONLY, STATE_FIELDS, Params
 from model.phases import (
     activity,
     aid,
@@ -301,3 +304,20 @@ def test_every_phase_leaves_its_inputs_untouched(phase):
             assert np.array_equal(getattr(s, name), before), name
         for name, before in params.items():
             assert np.array_equal(getattr(m.params, name), before), name
+
+
+def _read_by_phases(name: str) -> bool:
+    pattern = re.compile(rf"\bp(arams)?\.{name}\b|m\.params\.{name}\b")
+    return any(pattern.search(path.read_text()) for path in PHASE_FILES)
+
+
+PHASE_FILES = sorted((Path(valuation.__file__).parent).glob("*.py"))
+
+
+@pytest.mark.parametrize("name", [f.name for f in fields(Params)])
+def test_every_parameter_is_read_by_a_phase_or_marked_as_read_only_at_the_start(name):
+    """No parameter that nothing reads: a month reads it, or the state starts from it (and events may not set it)."""
+    if name in START_ONLY:
+        assert not _read_by_phases(name), f"{name} is read during the month: take it out of START_ONLY"
+    elif name not in STATE_FIELDS:
+        assert _read_by_phases(name), f"no phase reads {name}: remove it, or mark it START_ONLY"
