@@ -13,7 +13,7 @@ from importlib.metadata import distribution
 from pathlib import Path
 
 import model
-from model.loader import load_scenario, shipped_scenarios
+from model.scenario.loader import load_scenario, shipped_scenarios
 from model.sweep.experiment import load_experiment, shipped_experiments
 
 REPO = Path(sys.argv[1]).resolve()
@@ -31,7 +31,7 @@ def main() -> None:
         load_scenario(name)
     for name in experiments:
         load_experiment(name)
-    from model import exercises
+    from model.teaching import exercises
 
     sheets = {p.name for p in (REPO / "exercises").glob("*.toml")}
     assert {p.name for p in exercises.shipped().values()} == sheets, sheets

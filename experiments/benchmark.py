@@ -45,7 +45,7 @@ print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
 
 def single_runs(runs: int = 100) -> float:
     """Runs per second of one 48-month model after another in one process (a `peninsula run`'s model)."""
-    from model.loader import load_scenario
+    from model.scenario.loader import load_scenario
     from model.simulation import PeninsulaModel
 
     spec = load_scenario(SCENARIO)
@@ -59,7 +59,7 @@ def batch_run(runs: int, processes: int) -> float:
     """Runs per second of `mesa.batch_run`, one model per run (the common way to repeat a Mesa model)."""
     import mesa
 
-    from model.loader import load_scenario
+    from model.scenario.loader import load_scenario
     from model.simulation import PeninsulaModel
 
     spec = load_scenario(SCENARIO)
@@ -78,8 +78,8 @@ def batch_run(runs: int, processes: int) -> float:
 
 def batched(runs: int) -> float:
     """Runs per second of the same runs as replications of batched Mesa models (`run_replications`)."""
-    from model.loader import load_scenario
-    from model.runs import run_replications
+    from model.results.runs import run_replications
+    from model.scenario.loader import load_scenario
 
     spec = load_scenario(SCENARIO)
     start = time.perf_counter()
@@ -169,7 +169,7 @@ def table(found: dict[str, list[float]], times: int) -> str:
             f"{spread(found['batch_run_1'])} runs/s (1 process), {spread(found['batch_run_2'])} (2 processes)",
         ),
         (
-            f"{reference:,} runs as batched models (`model.runs.run_replications`)",
+            f"{reference:,} runs as batched models (`model.results.runs.run_replications`)",
             f"{spread(found['batched'])} runs/s, **{median['batched'] / base1:.0f}x** `batch_run`",
         ),
     ]

@@ -28,11 +28,18 @@ import hashlib, json, sys
 from pathlib import Path
 sys.path.insert(0, sys.argv[1])
 import numpy as np
-from model.loader import load_scenario
-from model.narrate import timeline
-from model.params import compile_params, replicate, write
-from model.provenance import sources
-from model.runs import replication_seeds, run_batch, run_one, run_replications
+try:  # the layout since issue 15
+    from model.core.params import compile_params, replicate, write
+    from model.results.runs import replication_seeds, run_batch, run_one, run_replications
+    from model.scenario.loader import load_scenario
+    from model.scenario.provenance import sources
+    from model.story.narrate import timeline
+except ImportError:  # the flat layout before it
+    from model.loader import load_scenario
+    from model.narrate import timeline
+    from model.params import compile_params, replicate, write
+    from model.provenance import sources
+    from model.runs import replication_seeds, run_batch, run_one, run_replications
 
 runs = int(sys.argv[2])
 

@@ -22,8 +22,12 @@ ROOT = Path(__file__).resolve().parents[1]
 MEASURE = """
 import sys, time
 sys.path.insert(0, sys.argv[1])
-from model.loader import load_scenario
-from model.runs import run_replications
+try:  # the layout since issue 15
+    from model.results.runs import run_replications
+    from model.scenario.loader import load_scenario
+except ImportError:  # the flat layout before it
+    from model.loader import load_scenario
+    from model.runs import run_replications
 spec = load_scenario(sys.argv[2])
 run_replications(spec, 1, 1_000)
 start = time.perf_counter()

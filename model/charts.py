@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model.domain import Actor, Issue
+from model.core.domain import Actor, Issue
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -13,8 +13,8 @@ import sys
 from pathlib import Path
 
 from model import __version__
-from model.domain import Actor
-from model.errors import InputError, OutputError
+from model.core.domain import Actor
+from model.core.errors import InputError, OutputError
 
 DEFAULT_SCENARIO = "baseline-2019"
 SEED_LIMIT = 2**64
@@ -301,7 +301,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     """Check every file and report each bad one (exit 2 if any is bad)."""
-    from model.loader import load_scenario, resolve
+    from model.scenario.loader import load_scenario, resolve
 
     bad = 0
     for path in args.files:
@@ -320,7 +320,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_sources(args: argparse.Namespace) -> int:
-    from model.provenance import sources, sources_table
+    from model.scenario.provenance import sources, sources_table
 
     if args.format == "json":
         print(json.dumps({k: vars(v) for k, v in sources().items()}, indent=2))
@@ -330,7 +330,7 @@ def cmd_sources(args: argparse.Namespace) -> int:
 
 
 def cmd_scenarios(args: argparse.Namespace) -> int:
-    from model.loader import load_scenario, shipped_scenarios
+    from model.scenario.loader import load_scenario, shipped_scenarios
 
     for name in shipped_scenarios():
         print(f"{name}\n    {load_scenario(name).scenario.question}")
@@ -338,7 +338,7 @@ def cmd_scenarios(args: argparse.Namespace) -> int:
 
 
 def cmd_profiles(args: argparse.Namespace) -> int:
-    from model.policies import profiles
+    from model.agents.policies import profiles
 
     for profile in profiles().values():
         print(f"{profile.name:12s} {profile.description}")
@@ -354,8 +354,8 @@ def cmd_experiments(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from model.loader import load_scenario, resolve
-    from model.run_report import report_one, report_replications
+    from model.results.run_report import report_one, report_replications
+    from model.scenario.loader import load_scenario, resolve
 
     path = resolve(args.scenario)
     spec = load_scenario(path, args.overrides, root=args.scenario_root)
@@ -431,15 +431,15 @@ def cmd_forecast(args: argparse.Namespace) -> int:
 
 
 def cmd_play(args: argparse.Namespace) -> int:
-    from model.loader import load_scenario, resolve
-    from model.play_terminal import play
+    from model.scenario.loader import load_scenario, resolve
+    from model.teaching.terminal import play
 
     spec = load_scenario(resolve(args.scenario), args.overrides)
     return play(spec, args.scenario, args.overrides, Actor(args.seat), args.seed, args.months, args.log, args.runs)
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
-    from model.play_terminal import replay
+    from model.teaching.terminal import replay
 
     return replay(args.log)
 
@@ -455,7 +455,7 @@ def cmd_app(args: argparse.Namespace) -> int:
 
 
 def cmd_exercise(args: argparse.Namespace) -> int:
-    from model import exercises
+    from model.teaching import exercises
 
     if args.action == "list":
         for number, path in exercises.shipped().items():

@@ -2,7 +2,7 @@
 
 ``python -m model.docs`` rewrites both; a test fails when either differs from what
 this module generates. The scenario reference walks the pydantic models of
-:mod:`model.scenario` (every key, its type and allowed values) and joins each key's
+:mod:`model.scenario.schema` (every key, its type and allowed values) and joins each key's
 nominal value, sweep range and source from ``model/data/sources.toml``.
 """
 
@@ -18,9 +18,9 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
-from model.columns import markdown as data_markdown
-from model.provenance import sources
-from model.scenario import Scenario
+from model.results.columns import markdown as data_markdown
+from model.scenario.provenance import sources
+from model.scenario.schema import Scenario
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 DEFAULT_PROFILE = "default"
@@ -141,7 +141,7 @@ def scenarios_markdown() -> str:
     lines = [
         "# Scenario reference",
         "",
-        "<!-- Generated from model/scenario.py and model/data/sources.toml by `python -m model.docs`; "
+        "<!-- Generated from model/scenario/schema.py and model/data/sources.toml by `python -m model.docs`; "
         "do not edit by hand. -->",
         "",
         "Every key a scenario file may set, by its dotted name (as `--set`, events and sweeps use it). "

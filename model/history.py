@@ -19,9 +19,9 @@ from typing import Any
 
 import numpy as np
 
-from model.errors import InputError
-from model.scenario import Coding, Scenario
-from model.summary import wilson
+from model.core.errors import InputError
+from model.results.summary import wilson
+from model.scenario.schema import Coding, Scenario
 
 ENFORCEMENT = {0: 0.1, 1: 0.35, 2: 0.6, 3: 0.85}  # share of the mandate delivered on every channel
 PRESSURE = {0: 0.1, 1: 0.25, 2: 0.45, 3: 0.6}  # felt pressure going in, by China's level (its channels dominate)
@@ -78,7 +78,7 @@ def variants(coding: Coding) -> dict[str, Coding]:
 
 def cases(folder: Path | None = None) -> dict[str, Path]:
     """The historical scenarios of a folder (default: the shipped ones), by file stem."""
-    from model.loader import scenario_dir
+    from model.scenario.loader import scenario_dir
 
     folder = folder or scenario_dir() / "history"
     if not folder.is_dir():
@@ -90,7 +90,7 @@ def cases(folder: Path | None = None) -> dict[str, Path]:
 
 
 def load_case(path: Path, extra: tuple[str, ...] = ()) -> Scenario:
-    from model.loader import load_scenario
+    from model.scenario.loader import load_scenario
 
     spec = load_scenario(path, extra)
     if spec.record is None:
@@ -124,7 +124,7 @@ class Backcast:
 
 
 def backcast_one(spec: Scenario, name: str, runs: int, seed: int, posterior=None) -> Backcast:
-    from model.runs import run_replications
+    from model.results.runs import run_replications
 
     out = run_replications(spec, seed, runs, posterior=posterior)
     classes = np.asarray(out["outcome_class"])
@@ -389,7 +389,7 @@ def backcast_markdown() -> str:
 
 def _launches(name: str) -> dict[str, Any]:
     """How often a case's runs hold a satellite launch, and the seed of the first run that does."""
-    from model.runs import run_replications
+    from model.results.runs import run_replications
 
     out = run_replications(load_case(cases()[name]), BACKCAST_SEED, BACKCAST_RUNS)
     launched = np.asarray(out["launches"]) > 0

@@ -7,7 +7,7 @@ import html
 from pathlib import Path
 
 from model.analysis import analyze
-from model.summary import wilson
+from model.results.summary import wilson
 
 REPORT = "report.html"
 MAX_ROWS = 300

@@ -13,7 +13,7 @@ Each phase is ``phase(month, state) -> (state, records)``: it reads this
 month's givens (:class:`~model.phases.month.Month`) and returns a new state
 and the typed records of what happened. A phase in which actors decide
 yields each actor's view; the model answers it with the agent's policy
-(:mod:`model.policies`) and sends the choice back. :meth:`PeninsulaModel.advance`
+(:mod:`model.agents.policies`) and sends the choice back. :meth:`PeninsulaModel.advance`
 runs the month as a generator that pauses where a policy has no answer yet
 (a person), so a run can wait for a human seat. The model holds no rule of
 its own. A single run is the same model with one replication.
@@ -28,12 +28,13 @@ from pathlib import Path
 import mesa
 import numpy as np
 
-from model import chronicle as rec
-from model.agents import ActorAgent
-from model.domain import N_ACTORS, Actor
-from model.draws import Draws, stream_keys
-from model.loader import load_scenario
-from model.params import Params, compile_params, replicate
+from model.agents.agent import ActorAgent
+from model.agents.policies import Choice, Decision, Policy, View, profiles
+from model.core import records as rec
+from model.core.domain import N_ACTORS, Actor
+from model.core.draws import Draws, stream_keys
+from model.core.params import Params, compile_params, replicate
+from model.core.state import State, initial_state, snapshot
 from model.phases import (
     activity,
     aid,
@@ -51,11 +52,10 @@ from model.phases import (
     world,
 )
 from model.phases.month import Month, Phase
-from model.policies import Choice, Decision, Policy, View, profiles
-from model.reporters import MONTHLY_REPORTERS
 from model.rules.outlook import Outlook
-from model.scenario import Scenario
-from model.state import State, initial_state, snapshot
+from model.scenario.loader import load_scenario
+from model.scenario.schema import Scenario
+from model.story.monthly import MONTHLY_REPORTERS
 
 OPENING = (scripted.deadline, economy.phase)
 """Phases before the actors look ahead: what the calendar brings, and the economy it leaves."""

@@ -6,9 +6,9 @@ from dataclasses import replace
 
 import numpy as np
 
-from model.domain import Actor, Coverage, Issue
-from model.loader import load_scenario
+from model.core.domain import Actor, Coverage, Issue
 from model.rules.paths import Offers
+from model.scenario.loader import load_scenario
 from model.simulation import PeninsulaModel
 
 US, DPRK, RUS, CHN, ROK, JPN = (a.index for a in Actor)

@@ -2,9 +2,9 @@
 
 A drawn scenario is a shipped base scenario plus ``--set``-style overrides
 ("dotted.key=value" strings whose value is a TOML value), built by the real
-loader (:func:`model.loader.load_scenario`), so every example also exercises
+loader (:func:`model.scenario.loader.load_scenario`), so every example also exercises
 parsing, merging and validation. Numeric leaves stay within their bounds: the
-provenance range from :func:`model.provenance.sources` where the key has one,
+provenance range from :func:`model.scenario.provenance.sources` where the key has one,
 [0, 1] for the unit fields that have none (enforcement, initial state,
 moratorium). DPRK income shares are drawn together and normalised to sum to 1
 with the rest of the world, as ``model/data/sources.toml`` says they must.
@@ -21,11 +21,11 @@ from typing import Any
 import numpy as np
 from hypothesis import strategies as st
 
-from model.domain import Actor, Channel, Enforcer, Proposal, ReliefSchedule, TalksFormat
-from model.loader import load_scenario, shipped_scenarios
-from model.policies import profiles
-from model.provenance import sources
-from model.scenario import Scenario
+from model.agents.policies import profiles
+from model.core.domain import Actor, Channel, Enforcer, Proposal, ReliefSchedule, TalksFormat
+from model.scenario.loader import load_scenario, shipped_scenarios
+from model.scenario.provenance import sources
+from model.scenario.schema import Scenario
 
 BASES = tuple(shipped_scenarios())
 """Every shipped scenario name: the bases that overrides are drawn over."""
@@ -198,7 +198,7 @@ def run(spec: Scenario, seed: int, months: int | None = None, narrate: bool = Fa
 
 
 def outcomes_of(model) -> dict[str, np.ndarray]:
-    from model.outcomes import outcomes
+    from model.results.outcomes import outcomes
 
     return outcomes(model)
 

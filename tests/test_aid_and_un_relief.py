@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from model.domain import Actor, Issue, Proposal, ReliefFrom
+from model.core.domain import Actor, Issue, Proposal, ReliefFrom
 from model.phases.economy import settle
 from model.phases.valuation import world_now
 from model.rules import economy, implementation, options

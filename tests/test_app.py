@@ -16,12 +16,12 @@ import pytest
 
 from model.app import controls
 from model.app.run import AppModel, fan
-from model.domain import Actor
-from model.loader import load_scenario
-from model.outcomes import outcomes
-from model.play_terminal import log_record
-from model.records import row
+from model.core.domain import Actor
+from model.results.manifest import row
+from model.results.outcomes import outcomes
+from model.scenario.loader import load_scenario
 from model.simulation import PeninsulaModel
+from model.teaching.terminal import log_record
 
 PENINSULA = [sys.executable, "-m", "model.cli"]
 

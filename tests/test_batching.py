@@ -1,6 +1,6 @@
 """A run computed alone equals the same seed inside a batch (issue 3's property), exactly.
 
-Randomness is counter-based (:mod:`model.draws`), so a replication's numbers
+Randomness is counter-based (:mod:`model.core.draws`), so a replication's numbers
 depend only on its own seed, never on its neighbours in the batch.
 """
 
@@ -11,8 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from strategies import differing_outcomes, outcomes_of, scenarios, seeds
 
-from model.draws import Draws, Purpose, stream_keys
-from model.runs import replication_seeds, run_batch, run_replications
+from model.core.draws import Draws, Purpose, stream_keys
+from model.results.runs import replication_seeds, run_batch, run_replications
 from model.simulation import PeninsulaModel
 
 
@@ -44,7 +44,7 @@ def test_the_narrated_single_run_equals_the_batch_of_one(case, seed):
 @given(root=st.integers(0, 2**32), n=st.integers(2, 20), data=st.data())
 def test_replication_seeds_reproduce_each_replication_alone(root, n, data):
     """The seed column of run_replications re-runs that replication by itself."""
-    from model.loader import load_scenario
+    from model.scenario.loader import load_scenario
 
     spec = load_scenario("baseline-2019")
     out = run_replications(spec, root, n, months=24)

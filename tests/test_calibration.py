@@ -15,12 +15,12 @@ from model.calibration.posterior import Posterior, read_posterior
 from model.calibration.prior import assumption_prior
 from model.calibration.simulate import HELD_WEIGHT, CaseRuns, case_distance
 from model.calibration.smc import Population, Settings, calibrate, importance_weights
-from model.errors import InputError
+from model.core.errors import InputError
+from model.core.params import compile_params, locate, replicate
 from model.history import cases, load_case
-from model.loader import load_scenario
-from model.params import compile_params, locate, replicate
-from model.provenance import sources
-from model.records import model_fingerprint
+from model.results.manifest import model_fingerprint
+from model.scenario.loader import load_scenario
+from model.scenario.provenance import sources
 
 PENINSULA = [sys.executable, "-m", "model.cli"]
 SPECS = {name: load_case(path) for name, path in cases().items()}
@@ -179,8 +179,8 @@ def test_a_runs_draw_depends_on_its_seed_alone_and_follows_the_weights(posterior
 
 def test_run_seed_reproduces_a_replication_under_the_posterior(posterior_file):
     """`peninsula run --seed S --posterior P` is replication k of `--replications N` when S is k's seed."""
-    from model.outcomes import outcomes
-    from model.runs import run_one, run_replications
+    from model.results.outcomes import outcomes
+    from model.results.runs import run_one, run_replications
 
     post = read_posterior(posterior_file)
     spec = load_scenario("history/leap-day-2012")
@@ -360,8 +360,8 @@ def _rows_are_runs_under_the_posterior(out: Path, manifest: dict, post) -> None:
     """Each row, alone with its seed, its inputs as --set and the posterior, gives the same outcomes."""
     import pandas as pd
 
-    from model.outcomes import outcomes
-    from model.runs import run_one
+    from model.results.outcomes import outcomes
+    from model.results.runs import run_one
 
     rows = pd.read_parquet(out / "runs")
     parameters = manifest["design"]["parameters"]

@@ -8,8 +8,8 @@ import pytest
 from matplotlib.image import imread
 
 from model import charts
-from model.records import monthly_table
-from model.runs import run_one
+from model.results.manifest import monthly_table
+from model.results.runs import run_one
 
 
 def _pixels(path) -> np.ndarray:
@@ -74,6 +74,6 @@ def test_plot_needs_a_known_format(cli, tmp_path):
 
 
 def _spec():
-    from model.loader import load_scenario
+    from model.scenario.loader import load_scenario
 
     return load_scenario("baseline-2019")

@@ -9,13 +9,13 @@ from itertools import count
 
 import pytest
 
-from model.classroom import CODE_LETTERS, ClassSession, Refused
-from model.domain import Actor
-from model.loader import load_scenario
-from model.outcomes import outcomes
-from model.play_terminal import read_log, replay
-from model.records import monthly_table, row
-from model.runs import run_one
+from model.core.domain import Actor
+from model.results.manifest import monthly_table, row
+from model.results.outcomes import outcomes
+from model.results.runs import run_one
+from model.scenario.loader import load_scenario
+from model.teaching.classroom import CODE_LETTERS, ClassSession, Refused
+from model.teaching.terminal import read_log, replay
 
 
 class Clock:
@@ -270,7 +270,7 @@ def test_a_log_exported_mid_class_replays_to_where_the_class_stopped(tmp_path):
     ],
 )
 def test_a_bad_class_log_is_refused_with_its_field_named(change, field, tmp_path):
-    from model.errors import InputError
+    from model.core.errors import InputError
 
     record = _played(Clock()).log()
     assert record["choices"][0]["actor"] == "CHN"  # the month opens with enforcement
@@ -283,7 +283,7 @@ def test_a_bad_class_log_is_refused_with_its_field_named(change, field, tmp_path
 
 # ------------------------------------------------------------------ what the pages read (no server, no browser)
 def test_a_students_page_shows_its_turn_with_its_own_values_and_the_others_wait():
-    from model.classroom_web import student_state
+    from model.teaching.classroom_web import student_state
 
     clock = Clock()
     session = _session(clock=clock, deadline=45)
@@ -312,7 +312,7 @@ def test_a_students_page_shows_its_turn_with_its_own_values_and_the_others_wait(
 
 
 def test_the_teachers_page_shows_codes_connections_and_whom_the_run_waits_for():
-    from model.classroom_web import CONNECTED_SECONDS, teacher_state
+    from model.teaching.classroom_web import CONNECTED_SECONDS, teacher_state
 
     clock = Clock()
     session = _session(clock=clock)
@@ -339,8 +339,8 @@ def test_the_teachers_page_shows_codes_connections_and_whom_the_run_waits_for():
 def test_a_port_in_use_or_a_bad_deadline_is_a_clear_error():
     import socket
 
-    from model.classroom_web import bind, serve
-    from model.errors import InputError
+    from model.core.errors import InputError
+    from model.teaching.classroom_web import bind, serve
 
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))

@@ -57,7 +57,16 @@ def server(tmp_path: Path) -> Iterator[str]:
     """A class of hanoi-2019 (seed 0) served on a free port; its base address."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    command = [sys.executable, "-m", "model.classroom_web", "hanoi-2019", "--port", str(port), "--teacher-key", KEY]
+    command = [
+        sys.executable,
+        "-m",
+        "model.teaching.classroom_web",
+        "hanoi-2019",
+        "--port",
+        str(port),
+        "--teacher-key",
+        KEY,
+    ]
     with serving(command, tmp_path / "server.log", lambda: _teacher(base), READY_SECONDS):
         yield base
 

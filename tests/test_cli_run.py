@@ -16,11 +16,11 @@ from conftest import REPO, SCENARIO_FILES
 from strategies import outcomes_of, run
 
 from model import __version__
-from model.columns import record
-from model.loader import load_scenario, resolve
-from model.outcomes import OUTCOME_FIELDS
-from model.policies import profiles
-from model.provenance import sources
+from model.agents.policies import profiles
+from model.results.columns import record
+from model.results.outcomes import OUTCOME_FIELDS
+from model.scenario.loader import load_scenario, resolve
+from model.scenario.provenance import sources
 
 
 @pytest.fixture(scope="module")
@@ -181,15 +181,15 @@ def test_out_with_replications_also_writes_every_replication_s_months(cli, tmp_p
 
 
 def test_monthly_table_does_not_depend_on_the_batch_size(monkeypatch):
-    import model.runs
-    from model.loader import load_scenario
+    import model.results.runs
+    from model.scenario.loader import load_scenario
 
     spec = load_scenario("hanoi-2019")
     whole: list[pd.DataFrame] = []
-    model.runs.run_replications(spec, 3, 10, monthly=whole.append)
-    monkeypatch.setattr(model.runs, "BATCH", 4)
+    model.results.runs.run_replications(spec, 3, 10, monthly=whole.append)
+    monkeypatch.setattr(model.results.runs, "BATCH", 4)
     pieces: list[pd.DataFrame] = []
-    model.runs.run_replications(spec, 3, 10, monthly=pieces.append)
+    model.results.runs.run_replications(spec, 3, 10, monthly=pieces.append)
     assert len(pieces) == 3
     pd.testing.assert_frame_equal(pd.concat(pieces, ignore_index=True), pd.concat(whole, ignore_index=True))
 

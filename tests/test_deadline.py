@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from model.domain import Channel
+from model.core.domain import Channel
 from model.rules.enforcement import deadline
 from model.simulation import PeninsulaModel
 
@@ -54,7 +54,7 @@ def test_a_deadline_nobody_enforces_changes_nothing(step):
 
 def test_the_deadline_is_no_new_sanction_against_an_agreement_in_force():
     """A deal signed at the summit is in force when the deadline falls: the DPRK sees no breach in it."""
-    from model import chronicle as rec
+    from model.core import records as rec
 
     base = ("scenario.months=3", "talks.cadence=24", "sanctions.pin_delivery=true", "sanctions.laborers_deadline=2")
     for seed in range(5):

@@ -13,9 +13,9 @@ from functools import cache
 import numpy as np
 import pytest
 
-from model.loader import load_scenario
-from model.runs import run_replications
-from model.summary import wilson
+from model.results.runs import run_replications
+from model.results.summary import wilson
+from model.scenario.loader import load_scenario
 
 RUNS = 200
 ROOT = 11

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from model.provenance import sources_table
+from model.scenario.provenance import sources_table
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -46,7 +46,7 @@ def test_generated_docs_are_current():
 
 def test_scenario_reference_covers_every_key_and_source():
     from model.docs import rows
-    from model.provenance import sources
+    from model.scenario.provenance import sources
 
     text = (ROOT / "docs" / "SCENARIOS.md").read_text(encoding="utf-8")
     keys = {row.key for row in rows()}

@@ -9,9 +9,9 @@ from functools import cache
 
 import pytest
 
-from model import exercises
 from model.cli import main
-from model.errors import InputError
+from model.core.errors import InputError
+from model.teaching import exercises
 
 SHEETS = {n: exercises.load(p) for n, p in exercises.shipped().items()}
 
@@ -95,8 +95,8 @@ def test_a_class_command_starts_class_mode_on_the_keys_seed(number, monkeypatch)
     """The class is served (not really: serve is replaced) with the scenario and seed of the key's baseline."""
     import inspect
 
-    from model import classroom_web
     from model.cli import build_parser
+    from model.teaching import classroom_web
 
     sheet = SHEETS[number]
     baseline = [m for m in sheet.measure if m.statistic == "value"]

@@ -272,7 +272,7 @@ def test_changed_code_is_refused(finished, capsys, monkeypatch):
 
 
 def _other_code() -> dict:
-    from model.records import code_record
+    from model.results.manifest import code_record
 
     return {**code_record(), "code_fingerprint": "sha256:" + "0" * 64}
 

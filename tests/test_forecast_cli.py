@@ -11,7 +11,7 @@ from conftest import REPO
 from test_cli_errors import assert_clean_error
 from test_fast_start import HEAVY, _loaded_by
 
-from model.domain import Issue
+from model.core.domain import Issue
 from model.forecast.tables import shipped_tables
 from model.forecast.validation import PUBLISHED_MEAN, PUBLISHED_MEDIAN
 
@@ -34,7 +34,7 @@ def test_scenario_forecast_prints_every_issue_with_rounds_and_baselines(cli):
 def test_one_issue_and_its_numbers_match_the_library(cli):
     from model.forecast.eum import forecast
     from model.forecast.tables import scenario_table
-    from model.loader import load_scenario
+    from model.scenario.loader import load_scenario
 
     done = cli("forecast", "baseline-2019", "--issue", "denuclearization", "--format", "json", "--rounds", "4")
     assert done.returncode == 0, done.stderr

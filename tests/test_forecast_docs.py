@@ -7,7 +7,7 @@ from conftest import REPO
 
 from model.forecast.compare import comparison, comparison_markdown, deal_points, replace_section, section
 from model.forecast.validation import validation_sections
-from model.loader import load_scenario
+from model.scenario.loader import load_scenario
 
 DOC = REPO / "docs" / "FORECAST.md"
 REGENERATE = "regenerate with: .venv/bin/python -m model.forecast.compare --write docs/FORECAST.md"

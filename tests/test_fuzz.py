@@ -22,8 +22,8 @@ from hypothesis import strategies as st
 from toml_text import Deep, toml_text
 
 from model.cli import main
-from model.loader import load_scenario
-from model.params import flatten
+from model.core.params import flatten
+from model.scenario.loader import load_scenario
 from model.sweep.experiment import DESIGNS
 
 EXAMPLES = int(os.environ.get("PENINSULA_FUZZ_EXAMPLES", "150"))

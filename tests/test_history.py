@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from model.history import baselines, cases, load_case, mapped, overrides, variants
-from model.loader import shipped_scenarios
+from model.scenario.loader import shipped_scenarios
 
 ROOT = Path(__file__).resolve().parents[1]
 PENINSULA = [sys.executable, "-m", "model.cli"]

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from sweep_support import SMALL
 
-from model import validation
 from model.cli import main
-from model.loader import load_scenario
+from model.scenario import validation
+from model.scenario.loader import load_scenario
 
 PARENT = '[scenario]\nextends = "hanoi-2019"\n'
 
@@ -190,7 +190,7 @@ def test_validate_checks_each_event_against_the_tree_without_events(monkeypatch)
     spec = load_scenario("baseline-2019")
     tree = spec.to_tree()
     tree["events"] = [
-        {"month": 1 + i % 40, "label": f"e{i}", "set": {"initial.tension": 0.5, "talks.cadence": 2}} for i in range(300)
+        {"month": 1 + i % 40, "label": f"e{i}", "set": {"initial.relief": 0.5, "talks.cadence": 2}} for i in range(300)
     ]
     validated, copied = [], []
     real_strict, real_copy = validation.strict, copy.deepcopy

@@ -13,13 +13,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies import outcomes_of, run, same_outcomes, scenarios, seeds
 
-from model import chronicle as rec
-from model.domain import N_PROPOSALS, Proposal, TalksFormat
-from model.errors import InputError
-from model.loader import load_scenario
-from model.provenance import sources
-from model.records import monthly_table
-from model.runs import run_replications
+from model.core import records as rec
+from model.core.domain import N_PROPOSALS, Proposal, TalksFormat
+from model.core.errors import InputError
+from model.results.manifest import monthly_table
+from model.results.runs import run_replications
+from model.scenario.loader import load_scenario
+from model.scenario.provenance import sources
 from model.simulation import PeninsulaModel
 
 UNIT_STATE = ("tension", "capability", "income", "pressure", "relief", "tension_peak", "pressure_forecast", "test_rate")

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from model_support import DPRK, RUS, US, model_of, outlook_at
 
-from model.domain import Activity, Actor
+from model.core.domain import Activity, Actor
 from model.phases.valuation import conflict_terms
 from model.rules import options
 from model.rules.paths import persistence

@@ -14,9 +14,9 @@ import pytest
 from sweep_support import cli, small_experiment
 
 from model.analysis import analyze
-from model.columns import FORMAT_VERSION, NO_DEAL, TABLES, lookup
-from model.outcomes import OUTCOME_FIELDS
-from model.reporters import MONTHLY_REPORTERS
+from model.results.columns import FORMAT_VERSION, NO_DEAL, TABLES, lookup
+from model.results.outcomes import OUTCOME_FIELDS
+from model.story.monthly import MONTHLY_REPORTERS
 from model.sweep.runner import sweep
 
 

@@ -15,7 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from model_support import ACTORS, DPRK, US, model_of, offer, outlook_at, with_situation, with_trust
 
-from model.domain import Coverage, Issue, ReliefSchedule
+from model.core.domain import Coverage, Issue, ReliefSchedule
 from model.rules.paths import (
     Offers,
     breakdown_paths,

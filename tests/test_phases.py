@@ -17,9 +17,10 @@ import numpy as np
 import pytest
 from model_support import CHN, DPRK, JPN, ROK, RUS, US, model_of
 
-from model import chronicle as rec
-from model.domain import Activity, Cause, Issue, Proposal, TalksFormat
-from model.params import START_ONLY, STATE_FIELDS, Params
+from model.agents.policies import Choice, Decision
+from model.core import records as rec
+from model.core.domain import Activity, Cause, Issue, Proposal, TalksFormat
+from model.core.params import START_ONLY, STATE_FIELDS, Params
 from model.phases import (
     activity,
     aid,
@@ -36,7 +37,6 @@ from model.phases import (
     walk,
     world,
 )
-from model.policies import Choice, Decision
 from model.simulation import OPENING, PHASES
 
 PHASED = list(Proposal).index(Proposal.PHASED_RELIEF)

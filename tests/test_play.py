@@ -9,13 +9,13 @@ import sys
 import numpy as np
 import pytest
 
-from model.domain import Actor
-from model.loader import load_scenario
-from model.outcomes import outcomes
-from model.play import Prompt, Session
-from model.policies import Decision, ScriptedPolicy, default_policy
-from model.records import row
+from model.agents.policies import Decision, ScriptedPolicy, default_policy
+from model.core.domain import Actor
+from model.results.manifest import row
+from model.results.outcomes import outcomes
+from model.scenario.loader import load_scenario
 from model.simulation import PeninsulaModel
+from model.teaching.play import Prompt, Session
 
 PENINSULA = [sys.executable, "-m", "model.cli"]
 

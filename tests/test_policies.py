@@ -10,10 +10,10 @@ import numpy as np
 import pytest
 from model_support import model_of
 
-from model import chronicle as rec
-from model.domain import Actor
-from model.outcomes import outcomes
-from model.policies import Choice, Decision, ScriptedPolicy, UtilityPolicy, View, profiles
+from model.agents.policies import Choice, Decision, ScriptedPolicy, UtilityPolicy, View, profiles
+from model.core import records as rec
+from model.core.domain import Actor
+from model.results.outcomes import outcomes
 from model.rules.outlook import normal_cdf
 
 

@@ -15,9 +15,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from model.domain import Actor, Issue, Proposal
-from model.params import ACTOR_SCALARS
-from model.provenance import SEED_FILES, nominal_tree, sources
+from model.core.domain import Actor, Issue, Proposal
+from model.core.params import ACTOR_SCALARS
+from model.scenario.provenance import SEED_FILES, nominal_tree, sources
 
 SOURCED = list(sources().values())
 NUMERIC = [src for src in SOURCED if src.is_numeric]
@@ -78,7 +78,7 @@ def test_every_seed_quote_says_whether_it_gives_the_direction_or_the_magnitude()
 
 
 def test_the_readme_states_the_split_and_the_share_of_assumptions():
-    from model.provenance import source_split, split_text
+    from model.scenario.provenance import source_split, split_text
 
     split = source_split()
     share = split["assumption"] / sum(split.values())
@@ -87,7 +87,7 @@ def test_the_readme_states_the_split_and_the_share_of_assumptions():
 
 
 def test_every_profile_parameter_has_provenance_and_the_default_profile_changes_nothing():
-    from model.policies import profiles
+    from model.agents.policies import profiles
 
     plain = profiles()["default"]
     assert (plain.margin_scale, plain.concession_scale, plain.walk_bias) == (1.0, 1.0, 0.0)
@@ -119,7 +119,7 @@ def test_every_actor_parameter_and_proposal_position_has_provenance():
 
 
 def test_the_nominal_values_form_a_valid_scenario():
-    from model.loader import load_scenario
+    from model.scenario.loader import load_scenario
 
     spec = load_scenario("baseline-2019")
     tree = nominal_tree()

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from model import __version__
-from model.records import checkout_state, code_fingerprint, code_record
+from model.results.manifest import checkout_state, code_fingerprint, code_record
 
 REPO = Path(__file__).resolve().parents[1]
 needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
@@ -75,25 +75,25 @@ def test_code_record_names_version_and_fingerprint():
 
 
 def test_the_fingerprint_is_stable_and_covers_code_and_data():
-    from model import records
+    from model.results import manifest as records
 
     assert code_fingerprint().startswith("sha256:") and len(code_fingerprint()) == 71
     records.code_fingerprint.cache_clear()
     assert code_fingerprint() == code_fingerprint()
     package = REPO / "model"
     covered = {p.relative_to(package).as_posix() for p in package.rglob("*.py") if "__pycache__" not in p.parts}
-    assert {"records.py", "sweep/runner.py", "rules/talks.py"} <= covered
+    assert {"results/manifest.py", "sweep/runner.py", "rules/talks.py", "phases/talks.py"} <= covered
     assert (package / "data" / "sources.toml").is_file()
 
 
 def test_the_fingerprint_changes_with_any_edit(tmp_path, monkeypatch):
     """The same function over a copy of the package: a one-character edit changes the hash."""
-    from model import records
+    from model.results import manifest as records
 
     real = code_fingerprint()
     copy = tmp_path / "model"
     shutil.copytree(REPO / "model", copy, ignore=shutil.ignore_patterns("__pycache__"))
-    monkeypatch.setattr(records, "__file__", str(copy / "records.py"))
+    monkeypatch.setattr(records, "__file__", str(copy / "results" / "manifest.py"))
     records.code_fingerprint.cache_clear()
     try:
         before = records.code_fingerprint()

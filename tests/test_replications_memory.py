@@ -14,9 +14,9 @@ import sys
 import pytest
 from sweep_support import PENINSULA
 
-from model.loader import load_scenario
-from model.runs import replication_batches, run_replications
-from model.summary import Tally, summarize
+from model.results.runs import replication_batches, run_replications
+from model.results.summary import Tally, summarize
+from model.scenario.loader import load_scenario
 
 MIB = 1024 * 1024
 WRAPPER = (
@@ -65,7 +65,7 @@ def test_the_streamed_summary_equals_the_summary_of_all_outcomes():
 def test_a_continuous_outcome_beyond_the_exact_limit_is_binned_closely():
     import numpy as np
 
-    from model.tally import EXACT_LIMIT, Distribution
+    from model.results.tally import EXACT_LIMIT, Distribution
 
     values = np.random.default_rng(4).beta(2, 5, 3 * EXACT_LIMIT)
     dist = Distribution()

@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from model_support import DPRK, model_of, offer
 
-from model.domain import Cause, Coverage, Issue, ReliefSchedule
+from model.core.domain import Cause, Coverage, Issue, ReliefSchedule
 from model.rules import conflict, economy, enforcement, implementation, positions, talks
 from model.rules.paths import Offers, covered, steps_for
 

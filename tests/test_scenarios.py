@@ -1,7 +1,7 @@
 """Every shipped scenario loads, validates and runs, and asks a question; the stylized facts hold.
 
 Each stylized fact is measured over 200 seeded replications
-(:func:`model.runs.run_replications`) from one root seed, so a failure is
+(:func:`model.results.runs.run_replications`) from one root seed, so a failure is
 reproducible with ``peninsula run NAME --replications 200 --seed 2019``.
 """
 
@@ -15,10 +15,10 @@ import pytest
 from conftest import SCENARIO_FILES
 from strategies import outcomes_of, run
 
-from model import chronicle as rec
-from model.loader import load_scenario, shipped_scenarios
-from model.outcomes import OUTCOME_FIELDS
-from model.runs import run_replications
+from model.core import records as rec
+from model.results.outcomes import OUTCOME_FIELDS
+from model.results.runs import run_replications
+from model.scenario.loader import load_scenario, shipped_scenarios
 
 ROOT_SEED = 2019
 RUNS = 200

@@ -9,7 +9,7 @@ import pyarrow.parquet as pq
 import pytest
 from sweep_support import small_experiment
 
-from model.errors import InputError
+from model.core.errors import InputError
 from model.sweep.runner import sweep
 from model.sweep.store import read_runs
 
@@ -77,8 +77,8 @@ def test_resuming_a_finished_sweep_runs_nothing(experiment, serial):
 
 def test_every_row_is_reproduced_by_peninsula_run_with_its_seed_and_inputs(serial):
     """A sweep row is an ordinary run: its seed and input values, as `--set`, give the same outcomes alone."""
-    from model.loader import load_scenario
-    from model.outcomes import outcomes
+    from model.results.outcomes import outcomes
+    from model.scenario.loader import load_scenario
     from model.simulation import PeninsulaModel
 
     rows, out = serial

@@ -59,7 +59,7 @@ def local_cluster():
 
 
 def test_a_worker_with_other_code_is_named(local_cluster, tmp_path, monkeypatch, capsys):
-    from model.records import code_record
+    from model.results.manifest import code_record
 
     monkeypatch.setattr("model.sweep.runner.code_record", lambda: {**code_record(), "version": "9.9.9"})
     experiment = small_experiment(tmp_path, reps=1, chunk=5)

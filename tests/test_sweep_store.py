@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from model.errors import InputError
+from model.core.errors import InputError
 from model.sweep import journal
 from model.sweep.check import _ranges, expected_seeds
 from model.sweep.lock import FolderLock, is_held

@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from model.analysis import plots, sensitivity, tables
-from model.columns import FORMAT_VERSION, upgrade
-from model.errors import InputError
+from model.core.errors import InputError
+from model.results.columns import FORMAT_VERSION, upgrade
 from model.sweep.store import MANIFEST, read_manifest, read_runs
 
 ANALYSIS = "analysis"

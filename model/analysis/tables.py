@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from model.summary import wilson
+from model.results.summary import wilson
 
 CLASSES = ("deal", "partial_deal", "no_deal", "collapse")
 MAX_PRINTED = 40

@@ -3,7 +3,7 @@
 Every control stands for one dotted scenario key, so a setting made in the
 browser is the same text a ``peninsula run --set KEY=VALUE`` would carry and is
 validated by the same loader (an unknown key or a value out of range is an
-:class:`~model.errors.InputError` naming the key). A control left at the value
+:class:`~model.core.errors.InputError` naming the key). A control left at the value
 it started with (the scenario the app was launched with) sets nothing, so
 picking another scenario in the browser runs that scenario's own values.
 
@@ -16,9 +16,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from model.domain import Actor, ReliefFrom
-from model.errors import InputError
-from model.scenario import Scenario
+from model.core.domain import Actor, ReliefFrom
+from model.core.errors import InputError
+from model.scenario.schema import Scenario
 
 NO_SEAT = "nobody (the model plays all six)"
 CHANNELS = ("trade", "oil", "coal", "laborers")
@@ -39,7 +39,7 @@ class Control:
 
 
 def _controls() -> tuple[Control, ...]:
-    from model.policies import profiles
+    from model.agents.policies import profiles
 
     found = [
         Control(f"{actor.value.lower()}_{channel}", f"sanctions.enforcement.{actor.value}.{channel}",

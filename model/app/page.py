@@ -5,8 +5,8 @@ with comes in the environment (:data:`SCENARIO_ENV`), so importing the module
 builds nothing. SolaraViz gives the sidebar (Reset, play, Step, and the model
 parameters of :mod:`model.app.controls`) and the grid; the components below
 draw with :mod:`model.charts` (the plots ``peninsula run --plot`` writes) and
-:mod:`model.narrate` (the timeline ``peninsula run`` prints), and the seat shows
-what the terminal's ``peninsula play`` shows (:func:`model.play_terminal.render`).
+:mod:`model.story.narrate` (the timeline ``peninsula run`` prints), and the seat shows
+what the terminal's ``peninsula play`` shows (:func:`model.teaching.terminal.render`).
 
 Text is shown without ``solara.Markdown``: Markdown pulls KaTeX from a CDN that
 an offline classroom cannot reach (see the README's section on the app).
@@ -39,8 +39,8 @@ def Text(text: str) -> None:
 
 def setup(scenario: str) -> tuple[AppModel, dict]:
     """The first model and SolaraViz's parameters, both starting from ``scenario``'s own values."""
-    from model.errors import InputError
-    from model.loader import load_scenario, resolve
+    from model.core.errors import InputError
+    from model.scenario.loader import load_scenario, resolve
 
     try:
         spec = load_scenario(resolve(scenario))
@@ -139,7 +139,7 @@ def SeatPanel(model: AppModel) -> None:
 
 @solara.component
 def Decide(model: AppModel) -> None:
-    from model.play_terminal import render
+    from model.teaching.terminal import render
 
     prompt = model.prompt
     solara.Text(f"{prompt.question} (your own values are below)")
@@ -156,7 +156,7 @@ def Decide(model: AppModel) -> None:
 @solara.component
 def Debrief(model: AppModel) -> None:
     """The student's outcome against the model alone, and the session log that ``peninsula replay`` reads."""
-    from model.play_terminal import debrief, log_record
+    from model.teaching.terminal import debrief, log_record
 
     def compute():
         mine, summary, text = debrief(model.session, DEBRIEF_RUNS)
@@ -193,7 +193,7 @@ COMPONENTS = [(Status, 0), (SeatPanel, 0), (Charts, 0), (Timeline, 0), (Fan, 1)]
 @solara.component
 def ScenarioPicker(current: str) -> None:
     """Another scenario opens its own page (``?scenario=NAME``), so the controls start at its own values."""
-    from model.loader import shipped_scenarios
+    from model.scenario.loader import shipped_scenarios
 
     router = solara.use_router()
     names = list(shipped_scenarios())

@@ -3,10 +3,10 @@
 :class:`AppModel` is the Mesa model SolaraViz holds: its constructor takes the
 app's controls as flat keywords (SolaraViz's Reset rebuilds it from them), and
 its :meth:`~AppModel.step` advances the run one month. With a seat, the run is
-a :class:`model.play.Session` (the terminal's seat, options and choice log), and
+a :class:`model.teaching.play.Session` (the terminal's seat, options and choice log), and
 a month stops at each of the seat's decisions until :meth:`~AppModel.answer`
 gives one: a browser cannot block inside ``Session.play`` as the terminal does,
-so this drives the session's :class:`model.play.Run` one decision at a time, a
+so this drives the session's :class:`model.teaching.play.Run` one decision at a time, a
 month at most per step (a decision with one open option is taken without asking,
 every choice is logged by name), and so the same answers give the same run as
 ``peninsula play``.
@@ -23,11 +23,11 @@ from typing import Any
 import mesa
 
 from model.app import controls
-from model.domain import Actor
-from model.errors import InputError
-from model.narrate import outcome_text, timeline
-from model.play import Prompt, Run, Session
-from model.scenario import Scenario
+from model.core.domain import Actor
+from model.core.errors import InputError
+from model.scenario.schema import Scenario
+from model.story.narrate import outcome_text, timeline
+from model.teaching.play import Prompt, Run, Session
 
 DEFAULT_SCENARIO = "baseline-2019"
 
@@ -86,7 +86,7 @@ class AppModel(mesa.Model):
             self.running = False
 
     def _build(self, scenario: str, seed: str | int, seat: str, extra: str, given: dict, start: dict) -> None:
-        from model.loader import load_scenario, resolve
+        from model.scenario.loader import load_scenario, resolve
 
         self.seed = controls.parse_seed(seed)
         self.actor: Actor | None = controls.parse_seat(seat)
@@ -161,13 +161,13 @@ class AppModel(mesa.Model):
         """The outcome in words once the run has ended."""
         if not self.finished:
             return None
-        from model.outcomes import outcomes
-        from model.records import row
+        from model.results.manifest import row
+        from model.results.outcomes import outcomes
 
         return outcome_text(row(outcomes(self.run)), self.spec.scenario.start)
 
     def months_table(self):
-        from model.records import monthly_table
+        from model.results.manifest import monthly_table
 
         return monthly_table(self.run)
 
@@ -186,15 +186,15 @@ class AppModel(mesa.Model):
 def fan(spec: Scenario, seed: int, runs: int):
     """The fan chart and outcome summary of ``runs`` replications of ``spec`` from root seed ``seed``.
 
-    The replications advance together in batched models (:func:`model.runs.replication_batches`), the
+    The replications advance together in batched models (:func:`model.results.runs.replication_batches`), the
     model in every seat; the figure and the summary are those of ``peninsula run --replications --plot``.
     """
     import pandas as pd
 
     from model import charts
-    from model.run_report import FanData
-    from model.runs import replication_batches
-    from model.summary import Tally, summary_text
+    from model.results.run_report import FanData
+    from model.results.runs import replication_batches
+    from model.results.summary import Tally, summary_text
 
     months, tally = FanData(), Tally()
     for batch in replication_batches(spec, seed, runs, monthly=months.write):

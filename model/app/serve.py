@@ -1,7 +1,7 @@
 """``peninsula app``: check the request, then serve the page with Solara.
 
 Everything that can be wrong with the request is found before a server starts,
-and named in one line (an :class:`~model.errors.InputError`, exit code 2): an
+and named in one line (an :class:`~model.core.errors.InputError`, exit code 2): an
 unknown scenario, a port that is taken, Solara missing because the ``app``
 extra is not installed, class mode missing. Nothing here imports Solara or
 Mesa at module level, so ``peninsula --help`` stays fast without the extra.
@@ -15,7 +15,7 @@ import socket
 import subprocess
 import sys
 
-from model.errors import InputError
+from model.core.errors import InputError
 
 APP_MODULE = "model.app.page"
 SCENARIO_ENV = "PENINSULA_APP_SCENARIO"
@@ -36,12 +36,12 @@ def serve_app(scenario: str, host: str, port: int) -> int:
 
 
 def serve_class(scenario: str, host: str, port: int, deadline: float | None) -> int:
-    """Class mode: hand over to :mod:`model.classroom_web` after the same checks."""
-    if importlib.util.find_spec("model.classroom_web") is None:
+    """Class mode: hand over to :mod:`model.teaching.classroom_web` after the same checks."""
+    if importlib.util.find_spec("model.teaching.classroom_web") is None:
         raise InputError("--class", "", "class mode is not part of this installation (no model.classroom_web)")
     check_scenario(scenario)
     check_port(host, port)
-    from model import classroom_web
+    from model.teaching import classroom_web
 
     result = classroom_web.serve(scenario=scenario, host=host, port=port, deadline=deadline)
     return result if isinstance(result, int) else 0
@@ -56,7 +56,7 @@ def require_solara() -> None:
 
 def check_scenario(scenario: str) -> None:
     """Load the scenario once, so a typo fails here with the loader's message, not in the browser."""
-    from model.loader import load_scenario, resolve
+    from model.scenario.loader import load_scenario, resolve
 
     load_scenario(resolve(scenario))
 

@@ -16,7 +16,7 @@ from model.calibration.posterior import (
 )
 from model.calibration.prior import assumption_prior
 from model.calibration.smc import Settings, calibrate, read_population
-from model.errors import InputError
+from model.core.errors import InputError
 
 POSTERIOR = "posterior.json"
 
@@ -30,7 +30,7 @@ def run_calibration(
 ) -> dict[str, Any]:
     """Calibrate on the historical cases of ``folder`` (all but ``leave_out``); write ``out/posterior.json``."""
     from model.history import cases, load_case
-    from model.records import model_fingerprint
+    from model.results.manifest import model_fingerprint
 
     specs = {name: load_case(path) for name, path in cases(folder).items()}
     if leave_out is not None:

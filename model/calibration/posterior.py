@@ -2,7 +2,7 @@
 
 A versioned JSON file (``format = "peninsula-posterior"``) holds the calibrated
 parameters, the weighted particles of the last generation, and the
-fingerprint of the model that made them (:func:`model.records.model_fingerprint`):
+fingerprint of the model that made them (:func:`model.results.manifest.model_fingerprint`):
 a posterior from another model is refused, since its parameters meant
 something else there. Each run draws one particle by weight, keyed by its own
 run seed alone, so a run's draw does not depend on the batch, chunk or process
@@ -18,9 +18,9 @@ from typing import Any
 
 import numpy as np
 
-from model.draws import stream_keys
-from model.errors import InputError
-from model.params import write
+from model.core.draws import stream_keys
+from model.core.errors import InputError
+from model.core.params import write
 
 FORMAT = "peninsula-posterior"
 VERSION = 1
@@ -61,8 +61,8 @@ class Posterior:
 def set_by(spec) -> set[str]:
     """Keys a scenario sets to something other than the nominal value, changes in an event, or (a historical
     case) sets by its coding, whatever the value: the conditions a posterior draw must leave alone."""
-    from model.params import flatten
-    from model.provenance import nominal_tree
+    from model.core.params import flatten
+    from model.scenario.provenance import nominal_tree
 
     nominal = flatten(nominal_tree())
     tree = flatten({k: v for k, v in spec.to_tree().items() if k not in ("scenario", "events", "record")})
@@ -93,8 +93,8 @@ def write_posterior(path: Path, keys: tuple[str, ...], theta, weights, fingerpri
 
 def read_posterior(path: Path) -> Posterior:
     """Read and check a posterior file; any problem is bad input naming the file and the field."""
-    from model.provenance import sources
-    from model.records import model_fingerprint
+    from model.results.manifest import model_fingerprint
+    from model.scenario.provenance import sources
 
     name = str(path)
     try:

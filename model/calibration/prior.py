@@ -13,8 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from model.calibration.posterior import set_by
-from model.provenance import PROFILES_TABLE, sources
-from model.scenario import Scenario
+from model.scenario.provenance import PROFILES_TABLE, sources
+from model.scenario.schema import Scenario
 
 
 @dataclass(frozen=True)

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from model.draws import derive_seeds
-from model.params import compile_params, replicate, write
-from model.runs import BATCH, run_batch
-from model.scenario import Scenario
+from model.core.draws import derive_seeds
+from model.core.params import compile_params, replicate, write
+from model.results.runs import BATCH, run_batch
+from model.scenario.schema import Scenario
 
 HELD_WEIGHT = 0.5
 """Weight of the months-held error against the outcome-class error (an assumption: the class is the record's

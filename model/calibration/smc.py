@@ -30,8 +30,8 @@ import numpy as np
 
 from model.calibration.prior import Prior
 from model.calibration.simulate import distance
-from model.errors import InputError, OutputError
-from model.scenario import Scenario
+from model.core.errors import InputError, OutputError
+from model.scenario.schema import Scenario
 
 MAX_PERTURB_ROUNDS = 1000
 """Rounds of perturbation to fill a batch of candidates inside the prior before giving up."""

@@ -25,7 +25,7 @@ import numpy as np
 from model.calibration.driver import run_calibration
 from model.calibration.posterior import effective_size
 from model.calibration.smc import Settings
-from model.records import model_fingerprint
+from model.results.manifest import model_fingerprint
 
 RESULTS = "results.json"
 HANOI = "hanoi-2019"
@@ -128,8 +128,8 @@ def cross_validate(
 
 
 def _no_deal_share(scenario: str, posterior, runs: int, seed: int) -> dict[str, float]:
-    from model.loader import load_scenario
-    from model.runs import run_replications
+    from model.results.runs import run_replications
+    from model.scenario.loader import load_scenario
 
     spec = load_scenario(scenario)
     shares = {}
@@ -141,8 +141,8 @@ def _no_deal_share(scenario: str, posterior, runs: int, seed: int) -> dict[str, 
 
 def _check(check, posterior, runs: int, seed: int) -> dict[str, Any]:
     """One expectation measured both ways: each side's mean with its 95% interval, and whether it holds."""
-    from model.loader import load_scenario
-    from model.runs import run_replications
+    from model.results.runs import run_replications
+    from model.scenario.loader import load_scenario
 
     label, low, high, column = check
     row: dict[str, Any] = {"expectation": label, "column": column, "low": list(low), "high": list(high)}

@@ -2,7 +2,7 @@
 
 For each shipped scenario and issue: the baselines, the forecast under the ``best`` and
 ``paper-literal`` readings, and the mean agreed point of the agent model's deals over seeded runs
-(:func:`model.runs.run_replications`). Regenerate the tables in ``docs/FORECAST.md`` with::
+(:func:`model.results.runs.run_replications`). Regenerate the tables in ``docs/FORECAST.md`` with::
 
     python -m model.forecast.compare --write docs/FORECAST.md
 
@@ -31,8 +31,8 @@ def deal_points(spec, n: int = REPLICATIONS, seed: int = ROOT_SEED) -> dict[str,
 
     Also, under the key ``"deals"``: which packages were signed and in which talks format (shares of deals).
     """
-    from model.domain import Issue
-    from model.runs import run_replications
+    from model.core.domain import Issue
+    from model.results.runs import run_replications
 
     out = run_replications(spec, seed, n)
     reached = np.asarray(out["deal_reached"], dtype=bool)
@@ -70,8 +70,8 @@ class Row:
 
 def comparison(n: int = REPLICATIONS, seed: int = ROOT_SEED, rounds: int = 10) -> list[Row]:
     """One row per shipped scenario and issue."""
-    from model.domain import Issue
-    from model.loader import load_scenario, shipped_scenarios
+    from model.core.domain import Issue
+    from model.scenario.loader import load_scenario, shipped_scenarios
 
     rows = []
     for name in [s for s in shipped_scenarios() if "/" not in s]:  # the analyst's scenarios, not history

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields, replace
 from typing import Any, Literal, get_args
 
-from model.errors import InputError
+from model.core.errors import InputError
 
 Probability = Literal["all-pairs", "pair", "pair-net"]
 Votes = Literal["risk", "linear"]

@@ -29,7 +29,7 @@ PHRASES = {
 
 def forecast_command(args: argparse.Namespace) -> int:
     """``peninsula forecast``: read the actors, forecast each dimension, print, and write ``--out``."""
-    from model.records import prepare_out_dir
+    from model.results.manifest import prepare_out_dir
 
     options = reading(args.reading, args.option)
     source, tables = _inputs(args)
@@ -51,7 +51,7 @@ def forecast_command(args: argparse.Namespace) -> int:
 
 
 def _inputs(args: argparse.Namespace) -> tuple[dict[str, Any], list[ActorTable]]:
-    from model.errors import InputError
+    from model.core.errors import InputError
 
     if args.table is not None:
         if args.scenario is not None or args.issue is not None or args.compare:
@@ -59,8 +59,8 @@ def _inputs(args: argparse.Namespace) -> tuple[dict[str, Any], list[ActorTable]]
                 "--table", "", "reads one actor table on its own; drop the scenario, --issue and --compare"
             )
         return {"table": args.table}, [read_table(args.table)]
-    from model.domain import Issue
-    from model.loader import DEFAULT_SCENARIO, load_scenario, resolve
+    from model.core.domain import Issue
+    from model.scenario.loader import DEFAULT_SCENARIO, load_scenario, resolve
 
     path = resolve(args.scenario or DEFAULT_SCENARIO)
     spec = load_scenario(path)
@@ -72,7 +72,7 @@ def _inputs(args: argparse.Namespace) -> tuple[dict[str, Any], list[ActorTable]]
 
 def _manifest(source: dict[str, Any], args: argparse.Namespace, options: Options) -> dict[str, Any]:
     from model import __version__
-    from model.records import file_hash, git_commit
+    from model.results.manifest import file_hash, git_commit
 
     path = Path(source.get("file") or source["table"])
     return {
@@ -200,7 +200,7 @@ def number_format(span: float) -> str:
 
 def write_out(record: dict[str, Any], folder: Path) -> list[Path]:
     """``forecast.json`` (the record), ``rounds.csv`` (median and mean per round), ``positions.csv``."""
-    from model.records import write_json
+    from model.results.manifest import write_json
 
     rounds, positions = folder / "rounds.csv", folder / "positions.csv"
     with rounds.open("w", newline="", encoding="utf-8") as f:

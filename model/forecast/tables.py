@@ -3,7 +3,7 @@
 From a file (``peninsula forecast --table FILE``): comma- or tab-separated, ``#`` comment lines, a
 header naming the four columns (the names the open replications use are accepted), positions on any
 scale, saliences on 0-1 or 0-100. From a scenario: each actor's ideal point and salience on one issue,
-and its capability. Every problem is an :class:`~model.errors.InputError` naming the file, the line
+and its capability. Every problem is an :class:`~model.core.errors.InputError` naming the file, the line
 and the column.
 """
 
@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from model.errors import InputError
+from model.core.errors import InputError
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "name": ("name", "actor", "stakeholder", "player"),
@@ -125,7 +125,7 @@ def _table(where: str, title: str, records: list[tuple[str, float, float, float]
 
 def scenario_table(spec, issue) -> ActorTable:
     """The scenario's actors on one issue: ideal point as position, issue salience, capability."""
-    from model.domain import Actor
+    from model.core.domain import Actor
 
     actors = list(Actor)
     params = [spec.actors[a] for a in actors]

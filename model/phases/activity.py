@@ -7,15 +7,15 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from model import chronicle as rec
-from model.domain import EXERCISING, N_ACTORS, SCOPED_ACTIVITIES, Activity, Actor, Enforcer, Issue
-from model.draws import Purpose
+from model.agents.policies import Decision
+from model.core import records as rec
+from model.core.domain import EXERCISING, N_ACTORS, SCOPED_ACTIVITIES, Activity, Actor, Enforcer, Issue
+from model.core.draws import Purpose
+from model.core.state import State
 from model.phases.month import Month, Phase, Records, ask, chose
 from model.phases.valuation import conflict_terms, delivered
-from model.policies import Decision
 from model.rules import beliefs, conflict, options
 from model.rules.outlook import Outlook, normal_cdf
-from model.state import State
 
 DPRK = Actor.DPRK.index
 ENFORCERS = tuple(Actor(e.value).index for e in Enforcer)

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.domain import Actor, Issue
+from model.agents.policies import Decision
+from model.core.domain import Actor, Issue
+from model.core.state import State
 from model.phases.month import Month, Phase, ask, chose
-from model.policies import Decision
 from model.rules import options
-from model.state import State
 
 JPN = Actor.JPN.index
 COOPERATION = Issue.ECONOMIC_COOPERATION.index

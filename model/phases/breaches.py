@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from model import chronicle as rec
-from model.domain import N_ACTORS, Activity, Actor, Cause, Issue
+from model.agents.policies import Decision
+from model.core import records as rec
+from model.core.domain import N_ACTORS, Activity, Actor, Cause, Issue
+from model.core.state import State
 from model.phases.month import ACTORS, Month, Phase, Records, ask, chose
 from model.phases.valuation import restored
-from model.policies import Decision
 from model.rules import beliefs, implementation, options
 from model.rules.paths import covered
-from model.state import State
 
 US, DPRK = Actor.US.index, Actor.DPRK.index
 ACT = {a: a.index for a in Activity}
@@ -21,8 +21,9 @@ RESTRAINT = Issue.EXERCISE_RESTRAINT.index
 
 def phase(m: Month, s: State) -> Phase:
     """The US (and its allies) read the text with their reading of ambiguous scope; the DPRK reads an exercise
-    against agreed restraint as a breach in proportion to the restraint agreed, and a new sanction (a scripted
-    one, or a resolution) as a breach. (A benefit withheld when it falls due is seen in implementation.)"""
+    against agreed restraint as a breach in proportion to the restraint agreed, and a new sanction scripted in the
+    scenario as a breach (a resolution the Council passes after a test is not read as one). A benefit withheld
+    when it falls due is seen in implementation."""
     p = m.params
     live = s.in_force.copy()
     if not live.any():

@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from model.domain import VETO_PLAYERS, Actor
+from model.core.domain import VETO_PLAYERS, Actor
 from model.phases.month import Month
 from model.rules import talks
 from model.rules.outlook import Outlook

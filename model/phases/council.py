@@ -7,13 +7,13 @@ from dataclasses import replace
 
 import numpy as np
 
-from model import chronicle as rec
-from model.domain import SCOPED_ACTIVITIES, Actor, Enforcer
+from model.agents.policies import Decision
+from model.core import records as rec
+from model.core.domain import SCOPED_ACTIVITIES, Actor, Enforcer
+from model.core.state import State
 from model.phases.month import Month, Phase, ask, chose
 from model.phases.valuation import conflict_terms, delivered, situation
-from model.policies import Decision
 from model.rules import enforcement, options
-from model.state import State
 
 ENFORCERS = tuple(Actor(e.value).index for e in Enforcer)
 SCOPED = [a.index for a in SCOPED_ACTIVITIES]

@@ -3,10 +3,10 @@ pressure it feels, which adapts toward the pressure that income implies."""
 
 from __future__ import annotations
 
+from model.core.state import State
 from model.phases.month import Month, Records
 from model.phases.valuation import delivered, felt_relief
 from model.rules import economy
-from model.state import State
 
 
 def settle(p, s: State, adapt: bool = True) -> State:

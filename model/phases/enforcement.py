@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.domain import Actor, Enforcer
+from model.agents.policies import Decision
+from model.core.domain import Actor, Enforcer
+from model.core.state import State
 from model.phases.month import Month, Phase, ask, chose
 from model.phases.valuation import conflict_terms
-from model.policies import Decision
 from model.rules import enforcement, options
-from model.state import State
 
 ENFORCERS = tuple(Actor(e.value).index for e in Enforcer)
 

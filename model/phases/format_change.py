@@ -7,15 +7,15 @@ from typing import Any
 
 import numpy as np
 
-from model import chronicle as rec
-from model.domain import VETO_PLAYERS, Actor, TalksFormat
+from model.agents.policies import Decision
+from model.core import records as rec
+from model.core.domain import VETO_PLAYERS, Actor, TalksFormat
+from model.core.state import State
 from model.phases import brokering
 from model.phases.month import ACTORS, Month, Phase, Records, ask, chose
 from model.phases.valuation import named
-from model.policies import Decision
 from model.rules import options
 from model.rules.outlook import Outlook, spread_rows
-from model.state import State
 
 CHN = Actor.CHN.index
 VETOES = tuple(a.index for a in VETO_PLAYERS)

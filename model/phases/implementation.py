@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from model import chronicle as rec
-from model.domain import N_ACTORS, Actor, Cause
-from model.draws import Purpose
+from model.core import records as rec
+from model.core.domain import N_ACTORS, Actor, Cause
+from model.core.draws import Purpose
+from model.core.state import State
 from model.phases.breaches import answer
 from model.phases.month import Month, Phase, Records
 from model.rules import beliefs, implementation
-from model.state import State
 
 US, DPRK = Actor.US.index, Actor.DPRK.index
 

@@ -3,10 +3,10 @@ forecast of pressure follows what the enforcers deliver (leakage included)."""
 
 from __future__ import annotations
 
+from model.core.state import State
 from model.phases.month import Month, Records
 from model.phases.valuation import delivered, felt_relief
 from model.rules import beliefs, economy
-from model.state import State
 
 
 def phase(m: Month, s: State) -> tuple[State, Records]:

@@ -3,10 +3,10 @@
 A phase is a function ``phase(m, s) -> (state, records)`` of this month's
 :class:`Month` (parameters, draws, the outlook the actors see) and the state.
 It changes nothing in place: it returns a new state and the typed records of
-what happened and why (:mod:`model.chronicle`). A phase in which actors
+what happened and why (:mod:`model.core.records`). A phase in which actors
 decide is a generator: each decision is one :func:`ask`, which yields the
-actor's :class:`~model.policies.View` and receives its
-:class:`~model.policies.Choice`. The Mesa model answers the view with the
+actor's :class:`~model.agents.policies.View` and receives its
+:class:`~model.agents.policies.Choice`. The Mesa model answers the view with the
 actor's policy (a rule, a script or a person), so no phase knows who decides
 or how, and a seat that waits for a person simply pauses the generator.
 """
@@ -19,13 +19,13 @@ from typing import Any
 
 import numpy as np
 
-from model import chronicle as rec
-from model.domain import N_ACTORS, Actor
-from model.draws import Draws, Purpose
-from model.params import Params
-from model.policies import Choice, Decision, View
+from model.agents.policies import Choice, Decision, View
+from model.core import records as rec
+from model.core.domain import N_ACTORS, Actor
+from model.core.draws import Draws, Purpose
+from model.core.params import Params
+from model.core.state import State, merge_rows, snapshot
 from model.rules.outlook import Outlook, take_rows
-from model.state import State, merge_rows, snapshot
 
 ACTORS = list(Actor)
 DECISION_CODE = {d: i for i, d in enumerate(Decision)}

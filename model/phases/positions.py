@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from model import chronicle as rec
-from model.domain import ALLIES_OF_US, Actor, Enforcer, Issue
+from model.core import records as rec
+from model.core.domain import ALLIES_OF_US, Actor, Enforcer, Issue
+from model.core.state import State
 from model.phases.month import ACTORS, Month, Records
 from model.phases.valuation import delivered
 from model.rules import positions
-from model.state import State
 
 US, DPRK = Actor.US.index, Actor.DPRK.index
 ALLIES = [a.index for a in ALLIES_OF_US]

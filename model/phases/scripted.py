@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from model import chronicle as rec
-from model.params import STATE_FIELDS, Params, encode, locate
+from model.core import records as rec
+from model.core.params import STATE_FIELDS, Params, encode, locate
+from model.core.state import State
 from model.phases.month import Month, Records
 from model.rules import enforcement
-from model.state import State
 
 
 def fire(params: Params, s: State, events: list) -> tuple[Params, State, Records]:
@@ -47,6 +47,6 @@ def deadline(m: Month, s: State) -> tuple[State, Records]:
     due = m.params.laborers_deadline == s.month
     if not due.any():
         return s, []
-    records = [rec.Scripted(s.month, "UN deadline for sending DPRK workers abroad home (UNSCR 2397)")]
+    records = [rec.Deadline(s.month, "laborers")]
     start = enforcement.deadline(s.enforcement_start, m.params.laborers_deadline_step, due)
     return s.but(enforcement_start=start), records if m.narrate and due[0] else []

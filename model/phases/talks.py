@@ -6,18 +6,18 @@ from __future__ import annotations
 
 import numpy as np
 
-from model import chronicle as rec
-from model.domain import N_ACTORS, VETO_PLAYERS, Actor, AgreementKind, Coverage, Proposal, TalksFormat
+from model.agents.policies import Decision
+from model.core import records as rec
+from model.core.domain import N_ACTORS, VETO_PLAYERS, Actor, AgreementKind, Coverage, Proposal, TalksFormat
+from model.core.state import NO_ONE, State
 from model.phases import brokering, format_change
 from model.phases.implementation import relief_evidence
 from model.phases.month import ACTORS, Month, Phase, Records, ask, noise, on_rows
 from model.phases.valuation import named
-from model.policies import Decision
 from model.rules import options, talks
 from model.rules.implementation import deliver
 from model.rules.outlook import Outlook
 from model.rules.paths import Offers
-from model.state import NO_ONE, State
 
 US, DPRK, CHN = Actor.US.index, Actor.DPRK.index, Actor.CHN.index
 VETOES = tuple(a.index for a in VETO_PLAYERS)

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.domain import N_ACTORS, Activity, Actor, Enforcer, Issue, Proposal, TalksFormat
+from model.core.domain import N_ACTORS, Activity, Actor, Enforcer, Issue, Proposal, TalksFormat
+from model.core.state import State
 from model.phases.month import Month
 from model.rules import economy, enforcement, implementation, options, talks
 from model.rules.outlook import Outlook
@@ -21,7 +22,6 @@ from model.rules.paths import (
     persistence,
 )
 from model.rules.utility import Preferences, World, flow, weights
-from model.state import State
 
 US, DPRK = Actor.US.index, Actor.DPRK.index
 ENFORCERS = tuple(Actor(e.value).index for e in Enforcer)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.domain import N_ACTORS, VETO_PLAYERS, Cause
+from model.agents.policies import Decision
+from model.core.domain import N_ACTORS, VETO_PLAYERS, Cause
+from model.core.state import State
 from model.phases.breaches import collapse
 from model.phases.month import Month, Phase, Records, ask, chose
-from model.policies import Decision
 from model.rules import beliefs, options
-from model.state import State
 
 VETOES = tuple(a.index for a in VETO_PLAYERS)
 

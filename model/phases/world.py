@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.domain import Actor
+from model.core.domain import Actor
+from model.core.state import State
 from model.phases.month import Month, Records
 from model.phases.valuation import realised_utility
 from model.rules import conflict
 from model.rules.paths import covered
-from model.state import State
 
 DPRK = Actor.DPRK.index
 

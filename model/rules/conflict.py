@@ -1,6 +1,6 @@
 """Outside the talks: what DPRK tests and launches and US-ROK exercises do to tension and the arsenal.
 
-Whether they happen is each side's choice (:mod:`model.policies`); these
+Whether they happen is each side's choice (:mod:`model.agents.policies`); these
 rules apply what was chosen.
 """
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.domain import Activity
+from model.core.domain import Activity
 
 STRATEGIC, LAUNCH, SHORT = Activity.STRATEGIC_TEST.index, Activity.LAUNCH.index, Activity.SHORT_RANGE.index
 

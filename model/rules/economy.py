@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.domain import ReliefFrom
+from model.core.domain import ReliefFrom
 
 UN, US_ONLY = ReliefFrom.UN.index, ReliefFrom.US.index
 

@@ -2,7 +2,7 @@
 
 A scenario's ``sanctions.enforcement`` is what China and Russia deliver of the
 UN mandate, per channel, at the start. Each month each of them may deliver a
-step more or less (its own choice, :mod:`model.policies`), unless the scenario
+step more or less (its own choice, :mod:`model.agents.policies`), unless the scenario
 pins delivery; after a strategic test or launch the Security Council tightens
 the mandate if both consent.
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.domain import Channel
+from model.core.domain import Channel
 
 LABORERS = Channel.LABORERS.index
 

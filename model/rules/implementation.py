@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.domain import Actor, Issue, ReliefSchedule
-from model.state import State
+from model.core.domain import Actor, Issue, ReliefSchedule
+from model.core.state import State
 
 DEN, RELIEF = Issue.DENUCLEARIZATION.index, Issue.SANCTIONS_RELIEF.index
 UPFRONT, AT_END = ReliefSchedule.UPFRONT.index, ReliefSchedule.AT_END.index

@@ -2,7 +2,7 @@
 
 Each function returns ``{option: (R,) value}`` in the units of
 :mod:`model.rules.utility` (a discounted mean flow), for one actor. A policy
-(:mod:`model.policies`) chooses among them; a person in the teaching seat sees
+(:mod:`model.agents.policies`) chooses among them; a person in the teaching seat sees
 the same numbers. One-off acts (a test, an exercise, a month of enforcement)
 are valued by the change they make to the actor's discounted mean flow.
 """
@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from model.domain import SCOPED_ACTIVITIES, Activity, Actor, Enforcer, Issue
+from model.core.domain import SCOPED_ACTIVITIES, Activity, Actor, Enforcer, Issue
 from model.rules.outlook import Outlook
 from model.rules.paths import Offers, covered, persistence
 from model.rules.utility import deterrence

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, fields, is_dataclass, replace
 
 import numpy as np
 
-from model.domain import Actor, Enforcer, Issue
+from model.core.domain import Actor, Enforcer, Issue
 from model.rules.paths import (
     Offers,
     Paths,

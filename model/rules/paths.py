@@ -31,7 +31,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from model.domain import Actor, Issue, ReliefSchedule
+from model.core.domain import Actor, Issue, ReliefSchedule
 from model.rules.utility import Preferences, economy, issue_utility, security
 
 DEN, RELIEF, PHASING = Issue.DENUCLEARIZATION.index, Issue.SANCTIONS_RELIEF.index, Issue.PHASING.index

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.domain import AgreementKind, Coverage, Issue, Proposal
+from model.core.domain import AgreementKind, Coverage, Issue, Proposal
+from model.core.state import NO_ONE, State
 from model.rules.paths import Offers, steps_for
-from model.state import NO_ONE, State
 
 PHASING = Issue.PHASING.index
 MULTILATERAL = Issue.MULTILATERAL_FORMAT.index

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from model.domain import Issue
+from model.core.domain import Issue
 
 _GUARANTEES = Issue.SECURITY_GUARANTEES.index
 

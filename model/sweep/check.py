@@ -17,8 +17,8 @@ from typing import Any
 
 import numpy as np
 
-from model.draws import derive_seeds
-from model.errors import InputError
+from model.core.draws import derive_seeds
+from model.core.errors import InputError
 from model.sweep import journal
 from model.sweep.lock import is_held
 

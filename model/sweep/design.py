@@ -22,8 +22,8 @@ from typing import Any
 
 import numpy as np
 
-from model.draws import derive_seeds
-from model.provenance import sources
+from model.core.draws import derive_seeds
+from model.scenario.provenance import sources
 from model.sweep.experiment import Experiment, Parameter
 
 DESIGN_STREAM = 0x5EED_DE51

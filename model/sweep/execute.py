@@ -4,7 +4,7 @@ The parent builds a :class:`ChunkTask` (inputs and seeds already derived, so a
 worker decides nothing); :func:`run_chunk` is the only function a worker runs,
 in this process, a spawned process or a Dask worker. Runs that share the
 structural values (behaviour profiles, months) go in one
-:func:`~model.runs.run_batch` call; the others in one call per structure.
+:func:`~model.results.runs.run_batch` call; the others in one call per structure.
 """
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model.loader import set_dotted, validate_tree
-from model.params import compile_params, replicate, write
-from model.runs import run_batch
-from model.scenario import Scenario
+from model.core.params import compile_params, replicate, write
+from model.results.runs import run_batch
+from model.scenario.loader import set_dotted, validate_tree
+from model.scenario.schema import Scenario
 from model.sweep.design import Design, input_value, run_seeds
 from model.sweep.experiment import Experiment, Parameter
 
@@ -70,7 +70,7 @@ def make_task(exp: Experiment, design: Design, index: int, start: int, stop: int
 
 def warm_up() -> None:
     """Import the model (Mesa, pandas) in a new worker process, so its first chunk does not wait for it."""
-    import model.outcomes
+    import model.results.outcomes
     import model.simulation  # noqa: F401
 
 

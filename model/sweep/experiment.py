@@ -5,7 +5,7 @@ typed ranges): a base scenario, typed parameters kept apart as **levers**
 (policy choices: enforcement, relief schedule, format) and **uncertainties**
 (exogenous: actors' preferences within their provenance ranges), a design,
 replications, a root seed and the outcomes to record. Every problem becomes an
-:class:`~model.errors.InputError` naming the experiment file, the key, the
+:class:`~model.core.errors.InputError` naming the experiment file, the key, the
 value and what is allowed.
 """
 
@@ -19,14 +19,14 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from model.columns import with_dependencies
-from model.errors import InputError
-from model.loader import check_depth, load_scenario, read_toml, resolve, set_dotted, validate_tree
-from model.outcomes import OUTCOME_FIELDS
-from model.params import locate
-from model.provenance import uncertainty_range
-from model.scenario import Scenario
-from model.validation import strict
+from model.core.errors import InputError
+from model.core.params import locate
+from model.results.columns import with_dependencies
+from model.results.outcomes import OUTCOME_FIELDS
+from model.scenario.loader import check_depth, load_scenario, read_toml, resolve, set_dotted, validate_tree
+from model.scenario.provenance import uncertainty_range
+from model.scenario.schema import Scenario
+from model.scenario.validation import strict
 
 if TYPE_CHECKING:
     from model.calibration.posterior import Posterior

@@ -5,7 +5,7 @@ resolved ones: the base scenario after ``extends`` (so a comment or a reordered
 table in a scenario file is no change, while ``months = 12`` instead of 48 is),
 the design (kind, options, parameters and, for a materialised design, a hash of
 its unit matrix), root seed, replications, outcomes and chunking, and the code
-(package version and :func:`~model.records.code_fingerprint`). The experiment
+(package version and :func:`~model.results.manifest.code_fingerprint`). The experiment
 file's own hash is recorded but not compared, for the same reason as comments.
 """
 
@@ -17,8 +17,8 @@ from typing import Any
 
 import numpy as np
 
-from model.params import flatten
-from model.records import plain
+from model.core.params import flatten
+from model.results.manifest import plain
 
 SHOWN = 6
 """Changed keys named in a refusal; the rest are counted."""

@@ -14,7 +14,7 @@ import fcntl
 import os
 from pathlib import Path
 
-from model.errors import InputError
+from model.core.errors import InputError
 
 LOCK = "sweep.lock"
 

@@ -12,6 +12,6 @@ from __future__ import annotations
 def identity() -> tuple[str, str]:
     """(package version, code fingerprint) as this worker would run the model."""
     import model
-    from model.records import code_fingerprint
+    from model.results.manifest import code_fingerprint
 
     return model.__version__, code_fingerprint()

@@ -26,9 +26,9 @@ from typing import Any
 
 import numpy as np
 
-from model.columns import FORMAT_VERSION
-from model.errors import InputError, OutputError
-from model.records import code_record, file_hash
+from model.core.errors import InputError, OutputError
+from model.results.columns import FORMAT_VERSION
+from model.results.manifest import code_record, file_hash
 from model.sweep import store
 from model.sweep.backends import (
     SweepFailed,
@@ -301,7 +301,7 @@ def announce(exp: Experiment, design: Design, out: Path, runs: int, quiet: bool 
 
 def bytes_per_run(exp: Experiment, design: Design) -> int:
     """Uncompressed bytes of one row, from the column types of a one-month probe run."""
-    from model.runs import run_batch
+    from model.results.runs import run_batch
 
     probe = run_batch(exp.spec, np.zeros(1, dtype=np.uint64), months=1)
     size = 8 * len(INDEX_COLUMNS)

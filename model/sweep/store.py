@@ -28,9 +28,9 @@ from typing import Any
 
 import numpy as np
 
-from model.columns import arrow_table, read_frame
-from model.errors import InputError, OutputError
-from model.records import plain
+from model.core.errors import InputError, OutputError
+from model.results.columns import arrow_table, read_frame
+from model.results.manifest import plain
 from model.sweep import journal
 from model.sweep.check import MANIFEST, RUNS, check_folder, checked_manifest, live_status
 from model.sweep.lock import LOCK, FolderLock, refuse_if_held
@@ -146,7 +146,7 @@ def write_chunk(
 ) -> Path:
     """Write one chunk atomically: temporary file, fsync, journal line, rename.
 
-    Types and nulls follow the data dictionary (:mod:`model.columns`); ``parameters``
+    Types and nulls follow the data dictionary (:mod:`model.results.columns`); ``parameters``
     maps each swept parameter's column to its kind.
     """
     import pyarrow.parquet as pq

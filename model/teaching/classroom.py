@@ -4,7 +4,7 @@ One :class:`ClassSession` lives in the server process (not in a browser tab),
 so every student and the teacher see and drive the same run. The teacher
 creates it and reads a join code per seat; a student claims a seat with its
 code (the code is the only way in, and entering it again after a reload gets
-the seat back). The run is a :class:`model.play.Run` with a seat at every
+the seat back). The run is a :class:`model.teaching.play.Run` with a seat at every
 actor: at each decision a seat nobody holds is answered at once by the
 actor's own profile, as in a model-only run, and a held seat waits for its
 student. The model asks one actor at a time in the month's order
@@ -17,7 +17,7 @@ says so.
 Nothing runs between calls: every change happens inside a public method,
 under one lock, so the browser requests of many students can call it from
 many threads, and a test can drive it with an injected clock and no sleeping.
-The log is version :data:`~model.play_terminal.CLASS_LOG_VERSION` of the play
+The log is version :data:`~model.teaching.terminal.CLASS_LOG_VERSION` of the play
 log, which ``peninsula replay`` shows again.
 """
 
@@ -31,9 +31,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from model.domain import Actor
-from model.play import Option, Prompt, Run
-from model.scenario import Scenario
+from model.core.domain import Actor
+from model.scenario.schema import Scenario
+from model.teaching.play import Option, Prompt, Run
 
 CODE_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: read aloud and typed from a projector
 CODE_LENGTH = 6
@@ -244,16 +244,16 @@ class ClassSession:
 
     def outcome(self) -> dict[str, Any] | None:
         """The run's outcome row once it has ended."""
-        from model.outcomes import outcomes
-        from model.records import plain, row
+        from model.results.manifest import plain, row
+        from model.results.outcomes import outcomes
 
         with self.lock:
             return plain(row(outcomes(self.run.model))) if self.ended else None
 
     def log(self) -> dict[str, Any]:
         """The session log (play log version 2): what ``peninsula replay`` reads to show the class again."""
-        from model.play_terminal import CLASS_LOG_VERSION, LOG_FORMAT
-        from model.records import code_record
+        from model.results.manifest import code_record
+        from model.teaching.terminal import CLASS_LOG_VERSION, LOG_FORMAT
 
         with self.lock:
             return {

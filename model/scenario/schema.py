@@ -1,6 +1,6 @@
 """The scenario schema: what a scenario file may say, and the bounds of every value.
 
-A scenario loads into these frozen, validated models (see :mod:`model.loader`);
+A scenario loads into these frozen, validated models (see :mod:`model.scenario.loader`);
 a variant is made by replacing fields, never by mutating. Every leaf is
 addressable by a dotted key such as ``actors.DPRK.ideal.sanctions_relief`` or
 ``sanctions.enforcement.RUS.laborers``: that is how ``--set``, scripted events
@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from model.domain import (
+from model.core.domain import (
     BROKERS,
     Actor,
     AgreementKind,
@@ -96,7 +96,7 @@ class ActorParams(Frozen):
     @field_validator("profile")
     @classmethod
     def _known_profile(cls, name: str) -> str:
-        from model.policies import profiles
+        from model.agents.policies import profiles
 
         if name not in profiles():
             raise ValueError(f"unknown profile {name!r}; allowed: {', '.join(sorted(profiles()))}")

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from model.domain import (
+from model.core.domain import (
     N_ACTORS,
     N_ISSUES,
     N_PROPOSALS,
@@ -28,7 +28,7 @@ from model.domain import (
     ReliefSchedule,
     TalksFormat,
 )
-from model.scenario import Scenario
+from model.scenario.schema import Scenario
 
 ACTOR_SCALARS: dict[str, type] = {
     "capability": float,

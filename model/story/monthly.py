@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.domain import Activity, Actor, Enforcer, Issue, TalksFormat
+from model.core.domain import Activity, Actor, Enforcer, Issue, TalksFormat
 
 US, DPRK = Actor.US.index, Actor.DPRK.index
 SIX_PARTY = TalksFormat.SIX_PARTY.index

@@ -22,7 +22,7 @@ from typing import Annotated, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from model.errors import InputError
+from model.core.errors import InputError
 
 Name = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
 COMPARE = {">": operator.gt, "<": operator.lt}
@@ -119,7 +119,7 @@ class Worksheet(_Strict):
 
 def exercise_dir() -> Path:
     """The shipped worksheets: inside the package in a wheel, beside it in a checkout."""
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parents[1]  # the package folder, model/
     inside = here / "exercises"
     return inside if inside.is_dir() else here.parent / "exercises"
 
@@ -173,8 +173,8 @@ _RUNS: dict = {}
 
 def _runs(scenario: str, sets: tuple[str, ...], runs: int, seed: int) -> dict[str, np.ndarray]:
     """Outcomes of a measure's runs, kept for the other measures of the same runs."""
-    from model.loader import load_scenario
-    from model.runs import run_replications
+    from model.results.runs import run_replications
+    from model.scenario.loader import load_scenario
 
     key = (scenario, sets, runs, seed)
     if key not in _RUNS:
@@ -187,10 +187,10 @@ def _runs(scenario: str, sets: tuple[str, ...], runs: int, seed: int) -> dict[st
 @cache
 def _one_run(scenario: str, sets: tuple[str, ...], seed: int) -> dict:
     """The outcome row of ``peninsula run SCENARIO --seed SEED``: the model alone, as a class's baseline."""
-    from model.loader import load_scenario
-    from model.outcomes import outcomes
-    from model.records import row
-    from model.runs import run_one
+    from model.results.manifest import row
+    from model.results.outcomes import outcomes
+    from model.results.runs import run_one
+    from model.scenario.loader import load_scenario
 
     return row(outcomes(run_one(load_scenario(scenario, sets), seed, narrate=False)))
 

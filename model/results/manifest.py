@@ -13,9 +13,9 @@ from typing import Any
 import numpy as np
 
 from model import __version__
-from model.columns import FORMAT_VERSION, arrow_table, csv_frame
-from model.errors import InputError, OutputError
-from model.scenario import Scenario
+from model.core.errors import InputError, OutputError
+from model.results.columns import FORMAT_VERSION, arrow_table, csv_frame
+from model.scenario.schema import Scenario
 
 
 def file_hash(path: Path) -> str:
@@ -30,23 +30,19 @@ def code_fingerprint() -> str:
     same on any machine with the same files and changes with any edit, a comment included. Caches and
     shipped scenarios are left out (a sweep compares its resolved scenario separately).
     """
-    root = Path(__file__).resolve().parent
+    root = Path(__file__).resolve().parents[1]
     files = [p for p in root.rglob("*.py") if "__pycache__" not in p.parts]
     return _files_hash(root, [*files, *(root / "data").glob("*.toml")])
 
 
 MODEL_FILES = (
+    "core/*.py",
     "rules/*.py",
     "phases/*.py",
+    "agents/*.py",
     "simulation.py",
-    "policies.py",
-    "agents.py",
-    "state.py",
-    "outcomes.py",
-    "domain.py",
-    "draws.py",
-    "params.py",
-    "scenario.py",
+    "results/outcomes.py",
+    "scenario/schema.py",
     "data/*.toml",
 )
 """What decides a run's result: the decision code, the parameter schema and the nominal values."""
@@ -59,7 +55,7 @@ def model_fingerprint() -> str:
     Editing the command line, the docs or the sweep machinery keeps a posterior usable; editing a rule,
     the schema or a nominal value does not.
     """
-    root = Path(__file__).resolve().parent
+    root = Path(__file__).resolve().parents[1]
     return _files_hash(root, [p for pattern in MODEL_FILES for p in root.glob(pattern)])
 
 
@@ -82,7 +78,7 @@ def git_state() -> tuple[str | None, bool | None]:
     project ``peninsula``: a virtual environment inside some other repository (or inside this one, with a
     copied package) gives no commit rather than the wrong one.
     """
-    return checkout_state(Path(__file__).resolve().parent)
+    return checkout_state(Path(__file__).resolve().parents[1])
 
 
 def checkout_state(package: Path) -> tuple[str | None, bool | None]:
@@ -211,7 +207,7 @@ def _typed(data, table: str):
 class TableWriter:
     """Appends frames to one CSV or Parquet file, so a long table never sits in memory whole.
 
-    ``table`` names the data dictionary's table (:mod:`model.columns`) that gives types and nulls.
+    ``table`` names the data dictionary's table (:mod:`model.results.columns`) that gives types and nulls.
     """
 
     def __init__(self, path: Path, kind: str, table: str = "months") -> None:

@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model.domain import N_ACTORS, N_ISSUES, Activity, Cause
+from model.core.domain import N_ACTORS, N_ISSUES, Activity, Cause
 
 if TYPE_CHECKING:
-    from model.params import Params
+    from model.core.params import Params
 
 NO_ONE = -1
 

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.columns import OUTCOMES
-from model.domain import Activity, Actor, Cause, Coverage, Issue, OutcomeClass, Proposal, TalksFormat
-from model.state import NO_ONE, State
+from model.core.domain import Activity, Actor, Cause, Coverage, Issue, OutcomeClass, Proposal, TalksFormat
+from model.core.state import NO_ONE, State
+from model.results.columns import OUTCOMES
 
 PACKAGE_NAMES = np.array([p.value for p in Proposal] + ["compromise", "none"])
 FORMAT_NAMES = np.array([f.value for f in TalksFormat] + ["none"])
@@ -25,7 +25,7 @@ CAUSE_NAMES = np.array([c.value for c in Cause])
 COVERAGE_NAMES = np.array([c.value for c in Coverage])
 
 OUTCOME_FIELDS: dict[str, str] = {c.name: c.description for c in OUTCOMES}
-"""Every outcome of a run and what it means (the data dictionary, :mod:`model.columns`, says more)."""
+"""Every outcome of a run and what it means (the data dictionary, :mod:`model.results.columns`, says more)."""
 
 
 def outcome_class(signed, in_force, collapsed, framework, began) -> np.ndarray:

@@ -1,4 +1,5 @@
-"""Class mode in the browser: a student page and a teacher page over one :class:`~model.classroom.ClassSession`.
+"""Class mode in the browser: a student page and a teacher page over one
+:class:`~model.teaching.classroom.ClassSession`.
 
 Plain Starlette served by uvicorn (both come with solara): two static pages
 that poll a small JSON interface once a second, so nothing is loaded from
@@ -31,10 +32,10 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from model.classroom import ClassSession, Refused
-from model.domain import Actor
-from model.errors import InputError
-from model.play import Option
+from model.core.domain import Actor
+from model.core.errors import InputError
+from model.teaching.classroom import ClassSession, Refused
+from model.teaching.play import Option
 
 if TYPE_CHECKING:
     from starlette.applications import Starlette
@@ -57,8 +58,8 @@ ACTOR_NAMES = {
 # ------------------------------------------------------------------ what the pages show
 def student_state(session: ClassSession, code: str) -> dict[str, Any]:
     """Everything a student's page shows, as of one moment: the situation, the seat's turn, the timeline."""
-    from model.narrate import calendar
-    from model.play_terminal import describe, note_on
+    from model.story.narrate import calendar
+    from model.teaching.terminal import describe, note_on
 
     actor = session.seen(code)
     start = session.spec.scenario.start
@@ -101,7 +102,7 @@ def student_state(session: ClassSession, code: str) -> dict[str, Any]:
 
 def _answered_for(session: ClassSession, actor: Actor) -> str | None:
     """If the model answered the seat's latest decision (time ran out, or the teacher stepped), what it chose."""
-    from model.play_terminal import MODEL_WORDS
+    from model.teaching.terminal import MODEL_WORDS
 
     latest = next((c for c in reversed(session.choices) if c["actor"] == actor.value and c.get("why") != "empty"), None)
     if latest is None or latest["by"] != "model":
@@ -157,7 +158,7 @@ def _option(o: Option) -> dict[str, Any]:
 
 
 def _outcome_text(session: ClassSession) -> str | None:
-    from model.narrate import outcome_text
+    from model.story.narrate import outcome_text
 
     outcome = session.outcome()
     return None if outcome is None else outcome_text(outcome, session.spec.scenario.start)
@@ -170,11 +171,11 @@ def _model_alone(session: ClassSession) -> str:
 
 @cache
 def _alone_text(scenario: str, overrides: tuple[str, ...], seed: int, months: int) -> str:
-    from model.loader import load_scenario
-    from model.narrate import outcome_text
-    from model.outcomes import outcomes
-    from model.records import row
-    from model.runs import run_one
+    from model.results.manifest import row
+    from model.results.outcomes import outcomes
+    from model.results.runs import run_one
+    from model.scenario.loader import load_scenario
+    from model.story.narrate import outcome_text
 
     spec = load_scenario(scenario, overrides)
     return outcome_text(row(outcomes(run_one(spec, seed, months, narrate=False))), spec.scenario.start)
@@ -189,7 +190,7 @@ class Charts:
 
     def png(self) -> bytes:
         from model import charts
-        from model.records import monthly_table
+        from model.results.manifest import monthly_table
 
         with self.session.lock:
             done = self.session.run.model.state.month
@@ -360,7 +361,7 @@ def serve(
 
     The inputs are checked first, so a bad scenario or deadline reads the same with or without the app extra.
     """
-    from model.loader import load_scenario
+    from model.scenario.loader import load_scenario
 
     out = out or sys.stdout
     spec = load_scenario(scenario, tuple(overrides))

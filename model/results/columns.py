@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from model.domain import Actor, Cause, Coverage, Issue, OutcomeClass, Proposal, TalksFormat
+from model.core.domain import Actor, Cause, Coverage, Issue, OutcomeClass, Proposal, TalksFormat
 
 FORMAT_VERSION = 2
 """Output-format version, recorded in every manifest as ``format_version``.
@@ -264,7 +264,9 @@ def arrow_table(table: str, columns: Mapping[str, Any], parameters: Mapping[str,
     for name, values in columns.items():
         column = extra.get(name) or known.get(name)
         if column is None:
-            raise ValueError(f"column {name!r} of the {table} table is not in the data dictionary (model/columns.py)")
+            raise ValueError(
+                f"column {name!r} of the {table} table is not in the data dictionary (model/results/columns.py)"
+            )
         arrays[name] = column.to_arrow(np.asarray(values), columns)
     return pa.table(arrays)
 
@@ -304,7 +306,7 @@ def markdown() -> str:
     lines = [
         "# Data dictionary",
         "",
-        "<!-- Generated from model/columns.py by `python -m model.docs`; do not edit by hand. -->",
+        "<!-- Generated from model/results/columns.py by `python -m model.docs`; do not edit by hand. -->",
         "",
         f"Output format version **{FORMAT_VERSION}**: every manifest (`manifest.json` of a sweep, the `manifest` "
         "of `run.json`) records it as `format_version`. A value that does not exist is **null** in every column "

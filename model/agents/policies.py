@@ -25,7 +25,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from model.domain import Actor
+from model.core.domain import Actor
 
 
 class Decision(StrEnum):
@@ -182,7 +182,7 @@ class ScriptedPolicy(DefersToProfile):
 @cache
 def profiles() -> dict[str, UtilityPolicy]:
     """The behaviour profiles, read from ``model/data/sources.toml`` (every multiplier with its source)."""
-    from model.provenance import profile_table
+    from model.scenario.provenance import profile_table
 
     return {
         name: UtilityPolicy(name, spec["description"], **{k: v for k, v in spec.items() if k != "description"})

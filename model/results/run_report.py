@@ -6,11 +6,9 @@ import argparse
 import json
 from pathlib import Path
 
-from model.columns import record as outcome_record
-from model.errors import InputError
-from model.narrate import outcome_text, timeline
-from model.outcomes import outcomes
-from model.records import (
+from model.core.errors import InputError
+from model.results.columns import record as outcome_record
+from model.results.manifest import (
     TableWriter,
     manifest,
     monthly_table,
@@ -20,9 +18,11 @@ from model.records import (
     write_json,
     write_table,
 )
-from model.runs import replication_batches, run_one
-from model.scenario import Scenario
-from model.summary import Tally, summary_text
+from model.results.outcomes import outcomes
+from model.results.runs import replication_batches, run_one
+from model.results.summary import Tally, summary_text
+from model.scenario.schema import Scenario
+from model.story.narrate import outcome_text, timeline
 from model.sweep.progress import Progress
 
 FAN_MAX = 5_000

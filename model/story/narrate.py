@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from model import chronicle as rec
+from model.core import records as rec
 
 MONTH_NAMES = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
@@ -56,6 +56,8 @@ def line(r: rec.Record) -> str | None:
     match r:
         case rec.Scripted(label=label):
             return f"{label}."
+        case rec.Deadline(measure="laborers"):
+            return "UN deadline for sending DPRK workers abroad home (UNSCR 2397)."
         case rec.Activity(kind=kind, tension=tension):
             added = f"; tension +{tension:.2f}" if tension > 0 else ""
             return f"{ACTS.get(kind, kind)}{added}."

@@ -5,13 +5,13 @@ has none, :meth:`PeninsulaModel.advance` yields a ``Pending`` decision, and a
 :class:`Run` turns it into a :class:`Prompt` (the options, each with the
 actor's own value on the model's one payoff scale) and waits for the answer.
 A :class:`Session` is a run with one seat answered by a function (the
-terminal); a class (:mod:`model.classroom`) is a run with six seats answered
+terminal); a class (:mod:`model.teaching.classroom`) is a run with six seats answered
 by students in their browsers or by the model. The other five actors
 answer by their policies. Because the seat answers with the same option index
 a scripted policy would, the same seat, seed and answers give the same run.
 
 The terminal front end (``peninsula play``) and the log that ``peninsula
-replay`` shows again are in :mod:`model.play_terminal`.
+replay`` shows again are in :mod:`model.teaching.terminal`.
 """
 
 from __future__ import annotations
@@ -22,10 +22,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model.domain import Actor, Proposal
-from model.narrate import calendar, line
-from model.policies import Choice, Decision, DefersToProfile, UtilityPolicy, View, profiles
-from model.scenario import Scenario
+from model.agents.policies import Choice, Decision, DefersToProfile, UtilityPolicy, View, profiles
+from model.core.domain import Actor, Proposal
+from model.scenario.schema import Scenario
+from model.story.narrate import calendar, line
 
 if TYPE_CHECKING:
     from model.simulation import Pending

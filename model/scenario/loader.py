@@ -1,10 +1,10 @@
-"""Scenario files -> validated :class:`~model.scenario.Scenario`.
+"""Scenario files -> validated :class:`~model.scenario.schema.Scenario`.
 
 A scenario file is TOML data, never code. It starts from the sourced nominal
-values (:mod:`model.provenance`), may ``extends`` a parent scenario and
+values (:mod:`model.scenario.provenance`), may ``extends`` a parent scenario and
 override a few fields, and may be changed further by ``--set key=value``
-overrides. Every problem becomes an :class:`~model.errors.InputError` that
-names the file that set the offending key (validation: :mod:`model.validation`).
+overrides. Every problem becomes an :class:`~model.core.errors.InputError` that
+names the file that set the offending key (validation: :mod:`model.scenario.validation`).
 
 What ``extends`` may reach is bounded: a shipped scenario by name, or a
 ``.toml`` file under the including file's folder (symbolic links resolved), so
@@ -21,10 +21,10 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from model.errors import InputError
-from model.provenance import nominal_tree
-from model.scenario import Scenario
-from model.validation import validate_tree
+from model.core.errors import InputError
+from model.scenario.provenance import nominal_tree
+from model.scenario.schema import Scenario
+from model.scenario.validation import validate_tree
 
 __all__ = ["load_scenario", "resolve", "set_dotted", "shipped_scenarios", "validate_tree"]
 
@@ -37,7 +37,7 @@ MAX_DEPTH = 16
 
 def scenario_dir() -> Path:
     """The shipped scenarios: inside the package in a wheel, beside it in a checkout."""
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parents[1]  # the package folder, model/
     for candidate in (here / "scenarios", here.parent / "scenarios"):
         if candidate.is_dir():
             return candidate
@@ -157,7 +157,7 @@ def load_scenario(
 
 def changeable(key: str) -> bool:
     """Whether a running model can change ``key``: it has a slot in the parameters that a month reads."""
-    from model.params import START_ONLY, locate
+    from model.core.params import START_ONLY, locate
 
     try:
         return locate(key).array not in START_ONLY

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import mesa
 
-from model.domain import Actor
-from model.policies import Choice, Policy, View
+from model.agents.policies import Choice, Policy, View
+from model.core.domain import Actor
 
 
 class ActorAgent(mesa.Agent):

@@ -1,4 +1,5 @@
-"""A merged scenario tree -> a validated :class:`~model.scenario.Scenario`, or an error naming file, key and value.
+"""A merged scenario tree -> a validated :class:`~model.scenario.schema.Scenario`, or an error naming file, key
+and value.
 
 Validation is strict and generic over the schema: the tree goes through
 pydantic as JSON in strict mode, so ``"yes"`` is no boolean and ``"2"`` no
@@ -21,8 +22,8 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from model.errors import InputError
-from model.scenario import Scenario
+from model.core.errors import InputError
+from model.scenario.schema import Scenario
 
 
 def strict(model: type[BaseModel], tree: dict[str, Any]) -> BaseModel:
@@ -62,7 +63,7 @@ def validate_tree(
 
 def _check_event(base: dict[str, Any], changes: dict[str, Any], i: int, where: str) -> None:
     """The tree without events, with this event's changes applied to copies of the sections they touch."""
-    from model.loader import changeable, set_dotted
+    from model.scenario.loader import changeable, set_dotted
 
     trial = dict(base)
     copied: set[str] = set()

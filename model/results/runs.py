@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model.draws import derive_seeds
-from model.scenario import Scenario
+from model.core.draws import derive_seeds
+from model.scenario.schema import Scenario
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -21,7 +21,7 @@ BATCH = 10_000
 
 
 def replication_seeds(root: int, n: int) -> np.ndarray:
-    """Seeds of ``n`` replications of one scenario: design point 0 of :func:`~model.draws.derive_seeds`.
+    """Seeds of ``n`` replications of one scenario: design point 0 of :func:`~model.core.draws.derive_seeds`.
 
     Each is a 63-bit integer: ``peninsula run --seed S`` with it reproduces that replication alone.
     """
@@ -36,7 +36,7 @@ def run_one(
 
     params = None
     if posterior is not None:
-        from model.params import compile_params, replicate
+        from model.core.params import compile_params, replicate
 
         params = replicate(compile_params(spec), 1)
         posterior.apply(spec, params, np.array([seed], dtype=np.uint64))
@@ -49,7 +49,7 @@ def run_batch(
     spec: Scenario, seeds: np.ndarray, months: int | None = None, params: dict | None = None
 ) -> dict[str, np.ndarray]:
     """Outcomes of one replication per seed, advanced together in one Mesa model."""
-    from model.outcomes import outcomes
+    from model.results.outcomes import outcomes
 
     return outcomes(_advance(spec, seeds, months, params, collect=False))
 
@@ -65,12 +65,12 @@ def replication_batches(
     """Outcomes of ``n`` replications, one batch of :data:`BATCH` at a time, with ``replication`` and ``seed``.
 
     Nothing is kept between batches, so a caller that reduces each batch (see
-    :class:`model.summary.Tally`) or writes it to disk runs any ``n`` in flat memory.
+    :class:`model.results.summary.Tally`) or writes it to disk runs any ``n`` in flat memory.
     With ``monthly``, each batch also hands over its monthly table (replications numbered across batches).
     With ``posterior``, each replication runs with one posterior draw (:mod:`model.calibration.posterior`).
     """
-    from model.outcomes import outcomes
-    from model.records import monthly_table
+    from model.results.manifest import monthly_table
+    from model.results.outcomes import outcomes
 
     for start in range(0, n, BATCH):
         stop = min(start + BATCH, n)
@@ -79,7 +79,7 @@ def replication_batches(
         )
         params = None
         if posterior is not None:
-            from model.params import compile_params, replicate
+            from model.core.params import compile_params, replicate
 
             params = replicate(compile_params(spec), stop - start)
             posterior.apply(spec, params, seeds)

@@ -25,6 +25,13 @@ class Scripted(Record):
 
 
 @dataclass(frozen=True)
+class Deadline(Record):
+    """A UN deadline fell due (not a new sanction): ``measure`` names what it closes."""
+
+    measure: str
+
+
+@dataclass(frozen=True)
 class Chose(Record):
     """An actor chose among options; ``values`` are the values it compared (the timeline shows them)."""
 

@@ -6,7 +6,7 @@ input (or ``q``) ends the session cleanly, with the log saved. The log is JSON
 (:data:`LOG_FORMAT`, version :data:`LOG_VERSION`, documented in docs/PLAY.md):
 the scenario, seat, seed and months, every choice by name, and the outcome, so
 that ``peninsula replay`` can run the same session again and show it. A class
-played in the browser (:mod:`model.classroom`) writes version
+played in the browser (:mod:`model.teaching.classroom`) writes version
 :data:`CLASS_LOG_VERSION` of the same format: six seats, and for each choice
 the actor and whether a student or the model made it.
 """
@@ -21,16 +21,16 @@ from typing import Any, TextIO
 
 import numpy as np
 
-from model.domain import Actor
-from model.errors import InputError
-from model.narrate import calendar, outcome_text
-from model.play import Option, Prompt, Run, Session
-from model.policies import Decision
-from model.scenario import Scenario
+from model.agents.policies import Decision
+from model.core.domain import Actor
+from model.core.errors import InputError
+from model.scenario.schema import Scenario
+from model.story.narrate import calendar, outcome_text
+from model.teaching.play import Option, Prompt, Run, Session
 
 LOG_FORMAT = "peninsula-play-log"
 LOG_VERSION = 1  # a session with one seat (``peninsula play --log``)
-CLASS_LOG_VERSION = 2  # a class with six seats (class mode, :mod:`model.classroom`): seats, and who chose
+CLASS_LOG_VERSION = 2  # a class with six seats (class mode, :mod:`model.teaching.classroom`): seats, and who chose
 PLAYERS = ("student", "model")
 MODEL_WORDS = {
     "empty": "no student held the seat",
@@ -120,7 +120,7 @@ def ask_lines(stream: TextIO, out: TextIO, start: str) -> Callable[[Prompt, list
 
 # ------------------------------------------------------------------ the log
 def log_record(session: Session, scenario: str, overrides: list[str], outcome: dict[str, Any] | None) -> dict:
-    from model.records import code_record
+    from model.results.manifest import code_record
 
     return {
         "format": LOG_FORMAT,
@@ -138,7 +138,7 @@ def log_record(session: Session, scenario: str, overrides: list[str], outcome: d
 
 
 def write_log(record: dict, path: Path) -> None:
-    from model.errors import OutputError
+    from model.core.errors import OutputError
 
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -241,9 +241,9 @@ def _shown(choice: dict, option: Option) -> str:
 # ------------------------------------------------------------------ the debrief
 def debrief(session: Session, runs: int) -> tuple[dict[str, Any], dict[str, Any], str]:
     """The seat's outcome against the model alone from the same seed and over ``runs`` seeds."""
-    from model.outcomes import outcomes
-    from model.records import row
-    from model.runs import run_one, run_replications
+    from model.results.manifest import row
+    from model.results.outcomes import outcomes
+    from model.results.runs import run_one, run_replications
 
     mine = row(outcomes(session.model))
     alone = row(outcomes(run_one(session.spec, session.seed, session.months, narrate=False)))
@@ -296,8 +296,8 @@ def play(
     outcome = None
     if finished:
         _tell(session.news(), out)
-        from model.outcomes import outcomes
-        from model.records import row
+        from model.results.manifest import row
+        from model.results.outcomes import outcomes
 
         print(outcome_text(row(outcomes(session.model)), start), file=out)
         outcome, summary, text = debrief(session, runs)
@@ -316,7 +316,7 @@ def play(
 def replay(path: Path, out: TextIO | None = None) -> int:
     """Run a logged session (one seat, or a class's six) again with the logged choices, showing each."""
     out = out or sys.stdout
-    from model.loader import load_scenario
+    from model.scenario.loader import load_scenario
 
     record = read_log(path)
     spec = load_scenario(record["scenario"], tuple(record["overrides"]))
@@ -342,8 +342,8 @@ def replay(path: Path, out: TextIO | None = None) -> int:
 
 def _replay_end(run: Run, record: dict, news: list[str], out: TextIO, start: str) -> int:
     """After the logged choices: the run should end exactly as the log says."""
-    from model.outcomes import outcomes
-    from model.records import plain, row
+    from model.results.manifest import plain, row
+    from model.results.outcomes import outcomes
 
     prompt = run.prompt()
     if prompt is not None:

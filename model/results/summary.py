@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from model.tally import Counts, Distribution
+from model.results.tally import Counts, Distribution
 
 Z95 = 1.959963984540054
 
@@ -36,7 +36,7 @@ class Tally:
     """The outcome distribution, built batch by batch: memory stays flat in the number of replications.
 
     Labels are counted; integer outcomes keep exact counts per value; continuous ones as described in
-    :mod:`model.tally` (exact up to 65,536 distinct values, then a fine histogram).
+    :mod:`model.results.tally` (exact up to 65,536 distinct values, then a fine histogram).
     """
 
     CONTINUOUS = ("month_agreed", "tests", "tension_mean", "income_end", "capability_end")
