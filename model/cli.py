@@ -354,7 +354,7 @@ def cmd_experiments(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from model.results.run_report import report_one, report_replications
+    from model.run_report import report_one, report_replications
     from model.scenario.loader import load_scenario, resolve
 
     path = resolve(args.scenario)

@@ -182,7 +182,7 @@ class ScriptedPolicy(DefersToProfile):
 @cache
 def profiles() -> dict[str, UtilityPolicy]:
     """The behaviour profiles, read from ``model/data/sources.toml`` (every multiplier with its source)."""
-    from model.scenario.provenance import profile_table
+    from model.agents.profiles import profile_table
 
     return {
         name: UtilityPolicy(name, spec["description"], **{k: v for k, v in spec.items() if k != "description"})

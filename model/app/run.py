@@ -192,9 +192,9 @@ def fan(spec: Scenario, seed: int, runs: int):
     import pandas as pd
 
     from model import charts
-    from model.results.run_report import FanData
     from model.results.runs import replication_batches
     from model.results.summary import Tally, summary_text
+    from model.run_report import FanData
 
     months, tally = FanData(), Tally()
     for batch in replication_batches(spec, seed, runs, monthly=months.write):

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from model.agents.profiles import PROFILES_TABLE
 from model.calibration.posterior import set_by
-from model.scenario.provenance import PROFILES_TABLE, sources
+from model.scenario.provenance import sources
 from model.scenario.schema import Scenario
 
 

@@ -9,7 +9,7 @@ so ``--set``, scripted events and sweeps all change a value the same way.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields, make_dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -28,7 +28,9 @@ from model.core.domain import (
     ReliefSchedule,
     TalksFormat,
 )
-from model.scenario.schema import Scenario
+
+if TYPE_CHECKING:
+    from model.scenario.schema import Scenario
 
 ACTOR_SCALARS: dict[str, type] = {
     "capability": float,

@@ -14,6 +14,8 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from model.agents.profiles import PROFILES_TABLE
+
 SEED_FILES = {
     "000": "000_017a1511b8a4efbc.txt",
     "001": "001_4bc42f0046f60d45.txt",
@@ -51,10 +53,6 @@ class Source:
         return f"{self.source}: {self.quote}"
 
 
-PROFILES_TABLE = "profiles"
-"""The top-level table of behaviour profiles: parameters of the default policy, not of a scenario."""
-
-
 @cache
 def _raw() -> dict[str, Any]:
     return tomllib.loads(resources.files("model.data").joinpath("sources.toml").read_text("utf-8"))
@@ -64,14 +62,6 @@ def _raw() -> dict[str, Any]:
 def sources() -> dict[str, Source]:
     """Every sourced value by dotted key, in file order (scenario values, then profile parameters)."""
     return {key: _source(key, leaf) for key, leaf in _leaves(_raw())}
-
-
-def profile_table() -> dict[str, dict[str, Any]]:
-    """Each behaviour profile's description and nominal parameters."""
-    table = {}
-    for name, spec in _raw()[PROFILES_TABLE].items():
-        table[name] = {k: (v if k == "description" else v["value"]) for k, v in spec.items()}
-    return table
 
 
 def nominal_tree() -> dict[str, Any]:
