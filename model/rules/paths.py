@@ -27,12 +27,12 @@ offer later (:func:`value_of_waiting`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from model.domain import Actor, Issue, ReliefSchedule
-from model.rules.utility import Preferences, economy, issue_utility, security
+from model.rules.utility import Preferences, issue_utility, security
 
 DEN, RELIEF, PHASING = Issue.DENUCLEARIZATION.index, Issue.SANCTIONS_RELIEF.index, Issue.PHASING.index
 RESTRAINT, FORMAT = Issue.EXERCISE_RESTRAINT.index, Issue.MULTILATERAL_FORMAT.index
@@ -152,10 +152,17 @@ def segment_weights(times: np.ndarray, patience: np.ndarray, horizon: np.ndarray
     """
     shape = (-1,) + (1,) * (times.ndim - 1)
     d, h = patience.reshape(shape), horizon.reshape(shape).astype(float)
-    column = (*times.shape[:-1], 1)
-    # d**t at each edge, computed once: an edge ends one state and begins the next.
-    at_edge = d ** np.concatenate([np.zeros(column), np.clip(times, 0.0, h), np.broadcast_to(h, column)], axis=-1)
-    return (at_edge[..., :-1] - at_edge[..., 1:]) / (1.0 - at_edge[..., -1:])
+    # d**t at each edge, computed once: an edge ends one state and begins the next. The first edge is
+    # d**0 = 1 exactly and the last d**h is the same for every offer, so only the inner edges take a power
+    # over the whole array (the numbers are those of the power over all edges: it is elementwise).
+    at_edge = np.empty((*times.shape[:-1], times.shape[-1] + 2), order="F" if times.flags.f_contiguous else "C")
+    at_edge[..., 0] = 1.0
+    np.power(d, np.clip(times, 0.0, h), out=at_edge[..., 1:-1])
+    end = d**h
+    at_edge[..., -1:] = end
+    out = np.subtract(at_edge[..., :-1], at_edge[..., 1:])
+    out /= 1.0 - end
+    return out
 
 
 def path_tension(sit: Situation, tests: np.ndarray, exercises: np.ndarray, patience: np.ndarray) -> np.ndarray:
@@ -222,6 +229,18 @@ class Paths:
     regime_economy: np.ndarray  # (R, S, N) 1 - the pressure each state's income settles at
     times: np.ndarray  # (R, S, N - 1) months from now at which states 1.. begin
     scope_tests: np.ndarray | None  # (R, S) Coverage of tests, or None where the arsenal always grows
+    _columns: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def column_major(self, name: str, make) -> np.ndarray:
+        """``make()`` (an array of these paths) laid out with the replication axis innermost, made once.
+
+        Every actor's valuation of the same paths multiplies them by its own per-replication numbers;
+        numpy broadcasts an ``(R, 1, 1)`` column fast only along the innermost axis, so :func:`value`
+        works on Fortran-ordered copies. The numbers are the same; only the memory order differs.
+        """
+        if name not in self._columns:
+            self._columns[name] = np.asfortranarray(make())
+        return self._columns[name]
 
     def trade(self, sit: Situation) -> np.ndarray:
         """Each enforcer's DPRK trade kept in each state, ``(R, S, N, E)`` (only CHN and RUS value it)."""
@@ -345,28 +364,97 @@ def value(prefs: Preferences, sit: Situation, paths: Paths, reads: np.ndarray, e
     The actor's own discounting weighs the states; its reading of the text
     decides whether the agreement freezes the arsenal and holds tests back.
     """
+    # Written for speed with the numbers of the plain formula, bit for bit: every element goes through the
+    # same operations in the same order. The work is done on Fortran-ordered arrays (Paths.column_major:
+    # the replication axis innermost, where numpy broadcasts a per-replication number fast), without
+    # (R, S, N) temporaries where an (R, S, 1) or (R, 1, 1) one broadcasts to the same numbers, and with
+    # buffers reused in place. The sum over states is done by hand in numpy's own order (_sum_states).
     d = prefs.patience
-    if paths.scope_tests is None:
-        freeze = np.zeros((*paths.arsenal.shape[:2], 1))
+    start = paths.column_major("arsenal", lambda: paths.arsenal)
+    grown = growing_arsenal(start, sit, d, prefs.keep)
+    if paths.scope_tests is None:  # never frozen: the arsenal grows and tests go on at the rate implied
+        arsenal = grown
+        tests = sit.test_rate[:, None, None]  # the rate times (1 - 0), exactly
     else:
-        freeze = covered(paths.scope_tests[..., None], reads)[..., 0][..., None]
-    growing = growing_arsenal(paths.arsenal, sit, d, prefs.keep)
-    arsenal = np.where(freeze > 0, paths.arsenal, growing)
+        freeze = np.asfortranarray(covered(paths.scope_tests[..., None], reads)[..., 0][..., None])
+        arsenal = np.where(freeze > 0, start, grown)
+        tests = sit.test_rate[:, None, None] * (1.0 - freeze)
     # The issues that do not change along a path (phasing, restraint, format, guarantees) are the same in
     # every state: they are read from the first state, and so is the tension they and the scope imply.
     first = paths.point[:, :, :1, :]
-    tests = sit.test_rate[:, None, None] * (1.0 - freeze)
     exercises = sit.exercise_rate[:, None, None] * (1.0 - first[..., RESTRAINT])
-    tension = _tension(sit, tests, exercises, prefs)
-    weight = segment_weights(paths.times, d, sit.horizon)
+    tension = np.asfortranarray(_tension(sit, tests, exercises, prefs))
+    times = paths.column_major("times", lambda: paths.times)
+    weight = segment_weights(times, d, sit.horizon)
     # The flow F of utility.flow, summed over states: the fixed issues leave the sum.
-    fixed = 1.0 - issue_distance(prefs, first[:, :, 0, :], FIXED)
-    moving = issue_distance(prefs, paths.point, MOVING)
-    sec = security(prefs, arsenal, paths.point[..., GUARANTEES], paths.kappa)
-    econ = economy(prefs, paths.regime_economy, paths.trade(sit) if prefs.economy_term == "trade" else None, enforcer)
-    terms = -moving + _col(prefs.security, sec.shape) * sec + _col(prefs.economy, sec.shape) * econ
-    terms = terms - _col(prefs.tension, sec.shape) * tension
-    return fixed + (terms * weight).sum(axis=-1)
+    fixed = 1.0 - _distance(prefs, paths, "first", FIXED)
+    terms = _distance(prefs, paths, "point", MOVING)  # 1 - U over the moving issues, as issue_distance gives it
+    np.negative(terms, out=terms)
+    guarantees = paths.column_major("guarantees", lambda: paths.point[..., GUARANTEES])
+    kappa = paths.column_major("kappa", lambda: paths.kappa)
+    terms += _scale(security(prefs, arsenal, guarantees, kappa), prefs.security)  # security() gives a new array
+    if prefs.economy_term == "none":  # economy() is zeros: adding its weight times 0 is adding a signed zero
+        terms += _col(prefs.economy * 0.0, terms.shape)
+    else:
+        econ = _trade_kept(sit, paths, enforcer) if prefs.economy_term == "trade" else None
+        if econ is None:
+            econ = paths.column_major("regime", lambda: paths.regime_economy)
+        terms += _col(prefs.economy, terms.shape) * econ
+    terms -= _col(prefs.tension, terms.shape) * tension
+    terms *= weight
+    return np.ascontiguousarray(fixed + _sum_states(terms))
+
+
+def _scale(values: np.ndarray, by: np.ndarray) -> np.ndarray:
+    """``values * by`` (``by`` per replication), in place: ``values`` is a temporary of the caller's."""
+    values *= _col(by, values.shape)
+    return values
+
+
+def _sum_states(terms: np.ndarray) -> np.ndarray:
+    """``terms.sum(axis=-1)`` as numpy sums a C-ordered array, bit for bit.
+
+    numpy adds fewer than 8 contiguous numbers left to right from 0 (pairwise above that); a sum over a
+    short last axis is slow in numpy (one tiny reduction per element), a handful of adds of ``(R, S)``
+    slices is not. Longer axes are summed by numpy itself, in C order as the plain formula had them.
+    """
+    n = terms.shape[-1]
+    if n >= 8:
+        return np.ascontiguousarray(terms).sum(axis=-1)
+    total = np.add(terms[..., 0], 0.0)
+    for j in range(1, n):
+        total += terms[..., j]
+    return total
+
+
+def _distance(prefs: Preferences, paths: Paths, where: str, issues: tuple[int, ...]) -> np.ndarray:
+    """``issue_distance`` of the first state (``where="first"``, ``(R, S)``) or of every state (``(R, S, N)``).
+
+    The same operations as :func:`model.rules.utility.issue_utility`, issue by issue, on column-major
+    copies of the paths' issues; the result is a new array the caller may reuse.
+    """
+    point = paths.point[:, :, 0, :] if where == "first" else paths.point
+    shape = point.shape[:-1]
+    column = (shape[0],) + (1,) * (len(shape) - 1)
+    distance = np.zeros(shape, order="F")
+    gap = np.empty(shape, order="F")
+    for k in issues:
+        np.subtract(
+            paths.column_major((where, k), lambda k=k: point[..., k]), prefs.ideal[:, k].reshape(column), out=gap
+        )
+        np.abs(gap, out=gap)
+        gap *= prefs.weight[:, k].reshape(column)
+        distance += gap
+    # issue_distance is 1 - issue_utility, and issue_utility is 1 - distance: two roundings kept.
+    np.subtract(1.0, distance, out=distance)
+    np.subtract(1.0, distance, out=distance)
+    return distance
+
+
+def _trade_kept(sit: Situation, paths: Paths, enforcer: int) -> np.ndarray:
+    """``paths.trade(sit)[..., enforcer]``: the one enforcer's column of each state's trade kept."""
+    relief = paths.column_major("relief", lambda: paths.point[..., RELIEF])
+    return _col(sit.trade_base[:, enforcer], relief.shape) + _col(sit.trade_slope[:, enforcer], relief.shape) * relief
 
 
 def issue_distance(prefs: Preferences, point: np.ndarray, issues: tuple[int, ...]) -> np.ndarray:
