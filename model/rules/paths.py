@@ -265,6 +265,8 @@ def economy_at(sit: Situation, relief: np.ndarray, trade: bool = True) -> tuple[
 
 def paths_through(sit: Situation, point: np.ndarray, arsenal: np.ndarray, times: np.ndarray, scope_tests) -> Paths:
     """Paths visiting the points ``(R, S, N, K)`` from the given arsenal, changing state at ``times``."""
+    # Column-major, as value() wants them (Paths.column_major); a no-op for arrays made so.
+    point, arsenal, times = np.asfortranarray(point), np.asfortranarray(arsenal), np.asfortranarray(times)
     regime = economy_at(sit, point[..., RELIEF], trade=False)[0]
     kappa = guarantee_credibility(sit, point[..., :1, FORMAT])
     return Paths(point, arsenal, kappa, regime, times, scope_tests)
@@ -283,22 +285,29 @@ def honest_paths(sit: Situation, offers: Offers, progress: Progress | None = Non
     hold from signing, and nothing else changes. With ``progress`` (an
     agreement in force) the path starts from the steps already delivered.
     """
-    steps = np.maximum(offers.steps, 1)[..., None]
+    # Column-major (Fortran-ordered) throughout, as value() wants them: see Paths.column_major.
+    framework = np.asfortranarray(offers.framework)[..., None]
+    offered = np.asfortranarray(offers.point)
+    steps = np.asfortranarray(np.maximum(offers.steps, 1))[..., None]
     done = np.zeros((1, 1, 1), dtype=np.int64) if progress is None else progress.steps_done[:, None, None]
-    left = np.where(offers.framework[..., None], 0, np.maximum(steps - done, 0))
+    left = np.where(framework, 0, np.maximum(steps - done, 0))
     n = int(left.max(initial=0)) + 1
     ahead = np.arange(n)[None, None, :]  # state j: j more steps delivered
     level = np.minimum(done + ahead, steps)
-    share = np.where(offers.framework[..., None], 0.0, level / steps)
-    point = np.repeat(offers.point[:, :, None, :], n, axis=2)
-    cut = offers.point[..., DEN][..., None] * share  # what this agreement has dismantled in each state
+    share = np.where(framework, 0.0, level / steps)
+    r, s, k = offered.shape
+    point = np.empty((r, s, n, k), order="F")
+    point[...] = offered[:, :, None, :]
+    cut = offered[..., DEN][..., None] * share  # what this agreement has dismantled in each state
     point[..., DEN] = cut
-    point[..., COOPERATION] = offers.point[..., COOPERATION][..., None] * share
-    point[..., RELIEF] = _scheduled_relief(sit, offers, share, progress)
+    point[..., COOPERATION] = offered[..., COOPERATION][..., None] * share
+    point[..., RELIEF] = _scheduled_relief(
+        sit, replace(offers, point=offered, framework=framework[..., 0]), share, progress
+    )
     point[..., RESTRAINT] = np.maximum(point[..., RESTRAINT], sit.sq_point[:, RESTRAINT][:, None, None])
     arsenal = sit.arsenal[:, None, None] * (1.0 - cut)
     if progress is not None:  # what is dismantled is already out of today's arsenal
-        arsenal = arsenal / np.maximum(1.0 - offers.point[..., DEN][..., None] * np.minimum(done, steps) / steps, 1e-9)
+        arsenal = arsenal / np.maximum(1.0 - offered[..., DEN][..., None] * np.minimum(done, steps) / steps, 1e-9)
     per_step = sit.duration[:, None, None] / steps
     first = per_step if progress is None else progress.months_to_next[:, None, None]
     times = first + (ahead[..., 1:] - 1) * per_step
@@ -369,7 +378,7 @@ def value(prefs: Preferences, sit: Situation, paths: Paths, reads: np.ndarray, e
     # the replication axis innermost, where numpy broadcasts a per-replication number fast), without
     # (R, S, N) temporaries where an (R, S, 1) or (R, 1, 1) one broadcasts to the same numbers, and with
     # buffers reused in place. The sum over states is done by hand in numpy's own order (_sum_states).
-    d = prefs.patience
+    d = prefs.column("patience")
     start = paths.column_major("arsenal", lambda: paths.arsenal)
     grown = growing_arsenal(start, sit, d, prefs.keep)
     if paths.scope_tests is None:  # never frozen: the arsenal grows and tests go on at the rate implied
@@ -392,15 +401,17 @@ def value(prefs: Preferences, sit: Situation, paths: Paths, reads: np.ndarray, e
     np.negative(terms, out=terms)
     guarantees = paths.column_major("guarantees", lambda: paths.point[..., GUARANTEES])
     kappa = paths.column_major("kappa", lambda: paths.kappa)
-    terms += _scale(security(prefs, arsenal, guarantees, kappa), prefs.security)  # security() gives a new array
+    terms += _scale(
+        security(prefs, arsenal, guarantees, kappa), prefs.column("security")
+    )  # security() gives a new array
     if prefs.economy_term == "none":  # economy() is zeros: adding its weight times 0 is adding a signed zero
-        terms += _col(prefs.economy * 0.0, terms.shape)
+        terms += _col(prefs.column("economy") * 0.0, terms.shape)
     else:
         econ = _trade_kept(sit, paths, enforcer) if prefs.economy_term == "trade" else None
         if econ is None:
             econ = paths.column_major("regime", lambda: paths.regime_economy)
-        terms += _col(prefs.economy, terms.shape) * econ
-    terms -= _col(prefs.tension, terms.shape) * tension
+        terms += _col(prefs.column("economy"), terms.shape) * econ
+    terms -= _col(prefs.column("tension"), terms.shape) * tension
     terms *= weight
     return np.ascontiguousarray(fixed + _sum_states(terms))
 
@@ -440,10 +451,10 @@ def _distance(prefs: Preferences, paths: Paths, where: str, issues: tuple[int, .
     gap = np.empty(shape, order="F")
     for k in issues:
         np.subtract(
-            paths.column_major((where, k), lambda k=k: point[..., k]), prefs.ideal[:, k].reshape(column), out=gap
+            paths.column_major((where, k), lambda k=k: point[..., k]), prefs.column("ideal", k).reshape(column), out=gap
         )
         np.abs(gap, out=gap)
-        gap *= prefs.weight[:, k].reshape(column)
+        gap *= prefs.column("weight", k).reshape(column)
         distance += gap
     # issue_distance is 1 - issue_utility, and issue_utility is 1 - distance: two roundings kept.
     np.subtract(1.0, distance, out=distance)

@@ -15,7 +15,7 @@ worth against the whole issue space. Paths of months are valued in
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -86,6 +86,19 @@ class Preferences:
     economy_term: str  # "regime" (DPRK: 1 - felt pressure), "trade" (CHN, RUS: trade kept), or "none"
     persistence: np.ndarray | None = None  # discounted mean share of today's excess tension still felt
     keep: np.ndarray | None = None  # discounted mean share of the arsenal's gap to its ceiling still open
+    _columns: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def column(self, name: str, issue: int | None = None) -> np.ndarray:
+        """A contiguous copy of one ``(R,)`` term (``issue``: of that issue's column of ``ideal`` or ``weight``).
+
+        The terms are usually strided views of the parameters of every actor; a valuation that broadcasts
+        one against many offers and states reads it many times, so it reads a contiguous copy, made once.
+        """
+        key = (name, issue)
+        if key not in self._columns:
+            values = getattr(self, name)
+            self._columns[key] = np.ascontiguousarray(values if issue is None else values[:, issue])
+        return self._columns[key]
 
 
 @dataclass(frozen=True)
