@@ -342,8 +342,10 @@ def breakdown_paths(sit: Situation, offers: Offers, dprk_side: bool, progress: P
     done = np.zeros((r, 1), dtype=np.int64) if progress is None else progress.steps_done[:, None]
     first = sit.duration[:, None] / steps if progress is None else progress.months_to_next[:, None]
     first = np.broadcast_to(first, (r, s))
-    sq = np.repeat(sit.sq_point[:, None, :], s, axis=1)
-    before, after = sq.copy(), sq.copy()
+    # Both states start as the status quo; built column-major, as value() wants them (Paths.column_major).
+    point = np.empty((r, s, 2, sit.sq_point.shape[1]), order="F")
+    point[...] = sit.sq_point[:, None, None, :]
+    before, after = point[:, :, 0, :], point[:, :, 1, :]
     delivered_relief = sit.relief if progress is None else progress.relief_delivered
     done_den = offers.point[..., DEN] * np.where(offers.framework, 0, done) / steps
     if dprk_side:
@@ -360,7 +362,6 @@ def breakdown_paths(sit: Situation, offers: Offers, dprk_side: bool, progress: P
         restored = sit.relief if progress is None else sit.initial_relief  # the relief before this agreement
         after[..., RELIEF] = np.where(sit.snapback[:, None], restored[:, None], given)
         before[..., DEN] = after[..., DEN] = done_den
-    point = np.stack([before, after], axis=2)
     today = sit.arsenal[:, None, None] / np.maximum(1.0 - done_den[..., None], 1e-9)
     arsenal = today * (1.0 - point[..., DEN])  # the arsenal cut stays cut (and grows back) ...
     point[..., 1, DEN] = sit.sq_point[:, DEN][:, None]  # ... but once found out the verified process stops
@@ -512,9 +513,11 @@ def offer_value(
     return c * value(prefs, sit, honest, reads, enforcer) + (1.0 - c) * value(prefs, sit, broken, reads, enforcer)
 
 
-def status_quo_value(sit: Situation, prefs: Preferences, enforcer: int | None = None) -> np.ndarray:
-    """Value of the status-quo path from now, ``(R,)``."""
-    paths = status_quo_paths(sit)
+def status_quo_value(
+    sit: Situation, prefs: Preferences, enforcer: int | None = None, paths: Paths | None = None
+) -> np.ndarray:
+    """Value of the status-quo path from now, ``(R,)`` (``paths``: ``status_quo_paths(sit)``, if made already)."""
+    paths = paths or status_quo_paths(sit)
     return value(prefs, sit, paths, np.zeros(len(sit.relief), dtype=bool), enforcer)[:, 0]
 
 

@@ -26,8 +26,24 @@ _GUARANTEES = Issue.SECURITY_GUARANTEES.index
 
 def weights(salience: np.ndarray) -> np.ndarray:
     """Salience normalised to sum to 1 over issues (last axis)."""
-    total = salience.sum(axis=-1, keepdims=True)
+    total = _sum_issues(salience)[..., None]
     return salience / np.where(total > 0, total, 1.0)
+
+
+def _sum_issues(x: np.ndarray) -> np.ndarray:
+    """``x.sum(axis=-1)`` of ``(R, K)`` rows, bit for bit: numpy adds fewer than 8 numbers from 0, left to right.
+
+    numpy reduces a short axis of many rows slowly (a tiny reduction per row); adds of whole columns are
+    fast. Any other shape or memory order is left to numpy.
+    """
+    item = x.itemsize
+    if x.ndim != 2 or x.shape[1] >= 8 or x.strides[1] != item or x.strides[0] < x.shape[1] * item:
+        return x.sum(axis=-1)
+    columns = np.ascontiguousarray(x.T)
+    total = np.add(columns[0], 0.0)
+    for column in columns[1:]:
+        total += column
+    return total
 
 
 def issue_utility(
