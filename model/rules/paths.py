@@ -297,7 +297,8 @@ def honest_paths(sit: Situation, offers: Offers, progress: Progress | None = Non
     share = np.where(framework, 0.0, level / steps)
     r, s, k = offered.shape
     point = np.empty((r, s, n, k), order="F")
-    point[...] = offered[:, :, None, :]
+    for issue in FIXED:  # the moving issues are filled below; issue by issue is fast in this memory order
+        point[..., issue] = offered[..., issue][..., None]
     cut = offered[..., DEN][..., None] * share  # what this agreement has dismantled in each state
     point[..., DEN] = cut
     point[..., COOPERATION] = offered[..., COOPERATION][..., None] * share
@@ -344,7 +345,8 @@ def breakdown_paths(sit: Situation, offers: Offers, dprk_side: bool, progress: P
     first = np.broadcast_to(first, (r, s))
     # Both states start as the status quo; built column-major, as value() wants them (Paths.column_major).
     point = np.empty((r, s, 2, sit.sq_point.shape[1]), order="F")
-    point[...] = sit.sq_point[:, None, None, :]
+    for issue in range(point.shape[-1]):  # issue by issue: fast in this memory order
+        point[..., issue] = sit.sq_point[:, issue][:, None, None]
     before, after = point[:, :, 0, :], point[:, :, 1, :]
     delivered_relief = sit.relief if progress is None else progress.relief_delivered
     done_den = offers.point[..., DEN] * np.where(offers.framework, 0, done) / steps
