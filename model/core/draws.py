@@ -39,6 +39,18 @@ def _mix(z: np.ndarray) -> np.ndarray:
     return z ^ (z >> np.uint64(31))
 
 
+def _mix_in_place(z: np.ndarray) -> np.ndarray:
+    """:func:`_mix` of a new uint64 array of the caller's, computed in it (exact integer arithmetic: the same bits)."""
+    shifted = np.empty_like(z)
+    with np.errstate(over="ignore"):
+        z ^= np.right_shift(z, np.uint64(30), out=shifted)
+        z *= _M1
+        z ^= np.right_shift(z, np.uint64(27), out=shifted)
+        z *= _M2
+        z ^= np.right_shift(z, np.uint64(31), out=shifted)
+    return z
+
+
 def stream_keys(seeds: np.ndarray | list[int]) -> np.ndarray:
     """One 64-bit key per run, from its seed (any non-negative integer below 2**64)."""
     seeds = np.asarray(seeds, dtype=np.uint64).reshape(-1)
@@ -83,8 +95,10 @@ class Draws:
         counter = (np.uint64(month) << np.uint64(32)) | (np.uint64(int(purpose)) << np.uint64(24))
         index = (np.arange(n, dtype=np.uint64) + np.uint64(offset << OFFSET_BITS)) | counter
         with np.errstate(over="ignore"):
-            bits = _mix(self.keys[:, None] ^ _mix(index * _GOLDEN)[None, :])
-        values = (bits >> np.uint64(11)).astype(np.float64) * (1.0 / 9007199254740992.0)
+            bits = _mix_in_place(self.keys[:, None] ^ _mix(index * _GOLDEN)[None, :])
+        bits >>= np.uint64(11)
+        values = bits.astype(np.float64)
+        values *= 1.0 / 9007199254740992.0
         return values.reshape((len(self.keys), *shape))
 
     def normal(self, month: int, purpose: Purpose, *shape: int, offset: int = 0) -> np.ndarray:
@@ -92,4 +106,5 @@ class Draws:
         from scipy.special import ndtri
 
         u = self.uniform(month, purpose, *shape, offset=offset)
-        return ndtri(u + 0.5 / 9007199254740992.0)  # shifted off 0 by half a step: never infinite
+        u += 0.5 / 9007199254740992.0  # shifted off 0 by half a step: never infinite
+        return ndtri(u, out=u)

@@ -9,6 +9,33 @@ from model.core.domain import ReliefFrom
 UN, US_ONLY = ReliefFrom.UN.index, ReliefFrom.US.index
 
 
+# numpy reduces a short axis of many rows slowly (a tiny reduction per row); these give the same sums, bit
+# for bit, as adds of whole columns in numpy's own order: from 0, left to right below 8 numbers, and
+# numpy's pairwise tree for exactly 8. Any other shape or memory order is left to numpy.
+def _sum_cells(x: np.ndarray) -> np.ndarray:
+    """``x.sum(axis=(1, 2))`` of an ``(R, E, C)`` array."""
+    if x.ndim != 3 or x.shape[1] * x.shape[2] != 8 or not x.flags.c_contiguous:
+        return x.sum(axis=(1, 2))
+    c = np.ascontiguousarray(x.reshape(len(x), 8).T)
+    left, right = c[0] + c[1], c[4] + c[5]
+    left += c[2] + c[3]
+    right += c[6] + c[7]
+    left += right
+    left += 0.0
+    return left
+
+
+def _sum_channels(x: np.ndarray) -> np.ndarray:
+    """``x.sum(axis=2)`` of an ``(R, E, C)`` array."""
+    if x.ndim != 3 or x.shape[2] >= 8 or not x.flags.c_contiguous:
+        return x.sum(axis=2)
+    c = np.ascontiguousarray(np.moveaxis(x, 2, 0))
+    total = np.add(c[0], 0.0)
+    for column in c[1:]:
+        total += column
+    return total
+
+
 def income(enforcement: np.ndarray, shares: np.ndarray, rest_of_world: np.ndarray, relief: np.ndarray) -> np.ndarray:
     """DPRK external income as a share of what it would earn with no sanctions.
 
@@ -23,8 +50,8 @@ def income(enforcement: np.ndarray, shares: np.ndarray, rest_of_world: np.ndarra
     0.4
     """
     kept = shares * (1.0 - enforcement * (1.0 - relief)[:, None, None])
-    total = shares.sum(axis=(1, 2)) + rest_of_world
-    return (kept.sum(axis=(1, 2)) + rest_of_world * relief) / np.where(total > 0, total, 1.0)
+    total = _sum_cells(shares) + rest_of_world
+    return (_sum_cells(kept) + rest_of_world * relief) / np.where(total > 0, total, 1.0)
 
 
 def relief_reach(relief_from: np.ndarray, us_share: np.ndarray) -> np.ndarray:
@@ -73,10 +100,10 @@ def income_coefficients(
     >>> round(float(base[0]), 12), round(float(slope[0]), 12)
     (0.4, 0.6)
     """
-    total = shares.sum(axis=(1, 2)) + rest_of_world
+    total = _sum_cells(shares) + rest_of_world
     total = np.where(total > 0, total, 1.0)
-    base = (shares * (1.0 - enforcement)).sum(axis=(1, 2)) / total
-    slope = ((shares * enforcement).sum(axis=(1, 2)) + rest_of_world) / total
+    base = _sum_cells(shares * (1.0 - enforcement)) / total
+    slope = (_sum_cells(shares * enforcement) + rest_of_world) / total
     return base, slope
 
 
@@ -85,9 +112,9 @@ def trade_coefficients(enforcement: np.ndarray, shares: np.ndarray) -> tuple[np.
 
     The trade an enforcer gives up by enforcing is its own economic cost of sanctions.
     """
-    total = shares.sum(axis=2)
+    total = _sum_channels(shares)
     total = np.where(total > 0, total, 1.0)
-    return (shares * (1.0 - enforcement)).sum(axis=2) / total, (shares * enforcement).sum(axis=2) / total
+    return _sum_channels(shares * (1.0 - enforcement)) / total, _sum_channels(shares * enforcement) / total
 
 
 def target_pressure(income_now: np.ndarray, need: np.ndarray) -> np.ndarray:

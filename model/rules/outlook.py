@@ -21,6 +21,7 @@ from model.rules.paths import (
     breakdown_paths,
     honest_paths,
     offer_value,
+    status_quo_paths,
     status_quo_value,
     value_of_waiting,
     with_relief,
@@ -101,7 +102,12 @@ class Outlook:
         sit = situation or self.situation
         key = ("status_quo", actor, id(sit))
         if key not in self._cache:
-            self._cache[key] = (sit, status_quo_value(sit, self.prefs[actor], ENFORCER_OF.get(actor)))
+            # The status-quo paths are the same for every actor: made once per situation.
+            paths_key = ("status_quo_paths", id(sit))
+            if paths_key not in self._cache:
+                self._cache[paths_key] = (sit, status_quo_paths(sit))
+            paths = self._cache[paths_key][1]
+            self._cache[key] = (sit, status_quo_value(sit, self.prefs[actor], ENFORCER_OF.get(actor), paths))
         return self._cache[key][1]
 
     def fresh_hope(self, actors) -> np.ndarray:
@@ -118,7 +124,11 @@ class Outlook:
 
     def with_hope(self, hope: np.ndarray) -> Outlook:
         """The same outlook with hopes just revalued (a round of talks): the values that use them are dropped."""
-        keep = {k: v for k, v in self._cache.items() if k[0] in ("agenda", "paths", "honest", "status_quo")}
+        keep = {
+            k: v
+            for k, v in self._cache.items()
+            if k[0] in ("agenda", "paths", "honest", "status_quo", "status_quo_paths")
+        }
         return replace(self, hope=hope, _cache=keep)
 
     def waiting(self, actor: int) -> np.ndarray:

@@ -27,12 +27,12 @@ offer later (:func:`value_of_waiting`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from model.core.domain import Actor, Issue, ReliefSchedule
-from model.rules.utility import Preferences, economy, issue_utility, security
+from model.rules.utility import Preferences, issue_utility, security
 
 DEN, RELIEF, PHASING = Issue.DENUCLEARIZATION.index, Issue.SANCTIONS_RELIEF.index, Issue.PHASING.index
 RESTRAINT, FORMAT = Issue.EXERCISE_RESTRAINT.index, Issue.MULTILATERAL_FORMAT.index
@@ -152,10 +152,17 @@ def segment_weights(times: np.ndarray, patience: np.ndarray, horizon: np.ndarray
     """
     shape = (-1,) + (1,) * (times.ndim - 1)
     d, h = patience.reshape(shape), horizon.reshape(shape).astype(float)
-    column = (*times.shape[:-1], 1)
-    # d**t at each edge, computed once: an edge ends one state and begins the next.
-    at_edge = d ** np.concatenate([np.zeros(column), np.clip(times, 0.0, h), np.broadcast_to(h, column)], axis=-1)
-    return (at_edge[..., :-1] - at_edge[..., 1:]) / (1.0 - at_edge[..., -1:])
+    # d**t at each edge, computed once: an edge ends one state and begins the next. The first edge is
+    # d**0 = 1 exactly and the last d**h is the same for every offer, so only the inner edges take a power
+    # over the whole array (the numbers are those of the power over all edges: it is elementwise).
+    at_edge = np.empty((*times.shape[:-1], times.shape[-1] + 2), order="F" if times.flags.f_contiguous else "C")
+    at_edge[..., 0] = 1.0
+    np.power(d, np.clip(times, 0.0, h), out=at_edge[..., 1:-1])
+    end = d**h
+    at_edge[..., -1:] = end
+    out = np.subtract(at_edge[..., :-1], at_edge[..., 1:])
+    out /= 1.0 - end
+    return out
 
 
 def path_tension(sit: Situation, tests: np.ndarray, exercises: np.ndarray, patience: np.ndarray) -> np.ndarray:
@@ -222,6 +229,18 @@ class Paths:
     regime_economy: np.ndarray  # (R, S, N) 1 - the pressure each state's income settles at
     times: np.ndarray  # (R, S, N - 1) months from now at which states 1.. begin
     scope_tests: np.ndarray | None  # (R, S) Coverage of tests, or None where the arsenal always grows
+    _columns: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def column_major(self, name: str, make) -> np.ndarray:
+        """``make()`` (an array of these paths) laid out with the replication axis innermost, made once.
+
+        Every actor's valuation of the same paths multiplies them by its own per-replication numbers;
+        numpy broadcasts an ``(R, 1, 1)`` column fast only along the innermost axis, so :func:`value`
+        works on Fortran-ordered copies. The numbers are the same; only the memory order differs.
+        """
+        if name not in self._columns:
+            self._columns[name] = np.asfortranarray(make())
+        return self._columns[name]
 
     def trade(self, sit: Situation) -> np.ndarray:
         """Each enforcer's DPRK trade kept in each state, ``(R, S, N, E)`` (only CHN and RUS value it)."""
@@ -246,6 +265,8 @@ def economy_at(sit: Situation, relief: np.ndarray, trade: bool = True) -> tuple[
 
 def paths_through(sit: Situation, point: np.ndarray, arsenal: np.ndarray, times: np.ndarray, scope_tests) -> Paths:
     """Paths visiting the points ``(R, S, N, K)`` from the given arsenal, changing state at ``times``."""
+    # Column-major, as value() wants them (Paths.column_major); a no-op for arrays made so.
+    point, arsenal, times = np.asfortranarray(point), np.asfortranarray(arsenal), np.asfortranarray(times)
     regime = economy_at(sit, point[..., RELIEF], trade=False)[0]
     kappa = guarantee_credibility(sit, point[..., :1, FORMAT])
     return Paths(point, arsenal, kappa, regime, times, scope_tests)
@@ -264,22 +285,30 @@ def honest_paths(sit: Situation, offers: Offers, progress: Progress | None = Non
     hold from signing, and nothing else changes. With ``progress`` (an
     agreement in force) the path starts from the steps already delivered.
     """
-    steps = np.maximum(offers.steps, 1)[..., None]
+    # Column-major (Fortran-ordered) throughout, as value() wants them: see Paths.column_major.
+    framework = np.asfortranarray(offers.framework)[..., None]
+    offered = np.asfortranarray(offers.point)
+    steps = np.asfortranarray(np.maximum(offers.steps, 1))[..., None]
     done = np.zeros((1, 1, 1), dtype=np.int64) if progress is None else progress.steps_done[:, None, None]
-    left = np.where(offers.framework[..., None], 0, np.maximum(steps - done, 0))
+    left = np.where(framework, 0, np.maximum(steps - done, 0))
     n = int(left.max(initial=0)) + 1
     ahead = np.arange(n)[None, None, :]  # state j: j more steps delivered
     level = np.minimum(done + ahead, steps)
-    share = np.where(offers.framework[..., None], 0.0, level / steps)
-    point = np.repeat(offers.point[:, :, None, :], n, axis=2)
-    cut = offers.point[..., DEN][..., None] * share  # what this agreement has dismantled in each state
+    share = np.where(framework, 0.0, level / steps)
+    r, s, k = offered.shape
+    point = np.empty((r, s, n, k), order="F")
+    for issue in FIXED:  # the moving issues are filled below; issue by issue is fast in this memory order
+        point[..., issue] = offered[..., issue][..., None]
+    cut = offered[..., DEN][..., None] * share  # what this agreement has dismantled in each state
     point[..., DEN] = cut
-    point[..., COOPERATION] = offers.point[..., COOPERATION][..., None] * share
-    point[..., RELIEF] = _scheduled_relief(sit, offers, share, progress)
+    point[..., COOPERATION] = offered[..., COOPERATION][..., None] * share
+    point[..., RELIEF] = _scheduled_relief(
+        sit, replace(offers, point=offered, framework=framework[..., 0]), share, progress
+    )
     point[..., RESTRAINT] = np.maximum(point[..., RESTRAINT], sit.sq_point[:, RESTRAINT][:, None, None])
     arsenal = sit.arsenal[:, None, None] * (1.0 - cut)
     if progress is not None:  # what is dismantled is already out of today's arsenal
-        arsenal = arsenal / np.maximum(1.0 - offers.point[..., DEN][..., None] * np.minimum(done, steps) / steps, 1e-9)
+        arsenal = arsenal / np.maximum(1.0 - offered[..., DEN][..., None] * np.minimum(done, steps) / steps, 1e-9)
     per_step = sit.duration[:, None, None] / steps
     first = per_step if progress is None else progress.months_to_next[:, None, None]
     times = first + (ahead[..., 1:] - 1) * per_step
@@ -314,8 +343,11 @@ def breakdown_paths(sit: Situation, offers: Offers, dprk_side: bool, progress: P
     done = np.zeros((r, 1), dtype=np.int64) if progress is None else progress.steps_done[:, None]
     first = sit.duration[:, None] / steps if progress is None else progress.months_to_next[:, None]
     first = np.broadcast_to(first, (r, s))
-    sq = np.repeat(sit.sq_point[:, None, :], s, axis=1)
-    before, after = sq.copy(), sq.copy()
+    # Both states start as the status quo; built column-major, as value() wants them (Paths.column_major).
+    point = np.empty((r, s, 2, sit.sq_point.shape[1]), order="F")
+    for issue in range(point.shape[-1]):  # issue by issue: fast in this memory order
+        point[..., issue] = sit.sq_point[:, issue][:, None, None]
+    before, after = point[:, :, 0, :], point[:, :, 1, :]
     delivered_relief = sit.relief if progress is None else progress.relief_delivered
     done_den = offers.point[..., DEN] * np.where(offers.framework, 0, done) / steps
     if dprk_side:
@@ -332,7 +364,6 @@ def breakdown_paths(sit: Situation, offers: Offers, dprk_side: bool, progress: P
         restored = sit.relief if progress is None else sit.initial_relief  # the relief before this agreement
         after[..., RELIEF] = np.where(sit.snapback[:, None], restored[:, None], given)
         before[..., DEN] = after[..., DEN] = done_den
-    point = np.stack([before, after], axis=2)
     today = sit.arsenal[:, None, None] / np.maximum(1.0 - done_den[..., None], 1e-9)
     arsenal = today * (1.0 - point[..., DEN])  # the arsenal cut stays cut (and grows back) ...
     point[..., 1, DEN] = sit.sq_point[:, DEN][:, None]  # ... but once found out the verified process stops
@@ -345,28 +376,99 @@ def value(prefs: Preferences, sit: Situation, paths: Paths, reads: np.ndarray, e
     The actor's own discounting weighs the states; its reading of the text
     decides whether the agreement freezes the arsenal and holds tests back.
     """
-    d = prefs.patience
-    if paths.scope_tests is None:
-        freeze = np.zeros((*paths.arsenal.shape[:2], 1))
+    # Written for speed with the numbers of the plain formula, bit for bit: every element goes through the
+    # same operations in the same order. The work is done on Fortran-ordered arrays (Paths.column_major:
+    # the replication axis innermost, where numpy broadcasts a per-replication number fast), without
+    # (R, S, N) temporaries where an (R, S, 1) or (R, 1, 1) one broadcasts to the same numbers, and with
+    # buffers reused in place. The sum over states is done by hand in numpy's own order (_sum_states).
+    d = prefs.column("patience")
+    start = paths.column_major("arsenal", lambda: paths.arsenal)
+    grown = growing_arsenal(start, sit, d, prefs.keep)
+    if paths.scope_tests is None:  # never frozen: the arsenal grows and tests go on at the rate implied
+        arsenal = grown
+        tests = sit.test_rate[:, None, None]  # the rate times (1 - 0), exactly
     else:
-        freeze = covered(paths.scope_tests[..., None], reads)[..., 0][..., None]
-    growing = growing_arsenal(paths.arsenal, sit, d, prefs.keep)
-    arsenal = np.where(freeze > 0, paths.arsenal, growing)
+        freeze = np.asfortranarray(covered(paths.scope_tests[..., None], reads)[..., 0][..., None])
+        arsenal = np.where(freeze > 0, start, grown)
+        tests = sit.test_rate[:, None, None] * (1.0 - freeze)
     # The issues that do not change along a path (phasing, restraint, format, guarantees) are the same in
     # every state: they are read from the first state, and so is the tension they and the scope imply.
     first = paths.point[:, :, :1, :]
-    tests = sit.test_rate[:, None, None] * (1.0 - freeze)
     exercises = sit.exercise_rate[:, None, None] * (1.0 - first[..., RESTRAINT])
-    tension = _tension(sit, tests, exercises, prefs)
-    weight = segment_weights(paths.times, d, sit.horizon)
+    tension = np.asfortranarray(_tension(sit, tests, exercises, prefs))
+    times = paths.column_major("times", lambda: paths.times)
+    weight = segment_weights(times, d, sit.horizon)
     # The flow F of utility.flow, summed over states: the fixed issues leave the sum.
-    fixed = 1.0 - issue_distance(prefs, first[:, :, 0, :], FIXED)
-    moving = issue_distance(prefs, paths.point, MOVING)
-    sec = security(prefs, arsenal, paths.point[..., GUARANTEES], paths.kappa)
-    econ = economy(prefs, paths.regime_economy, paths.trade(sit) if prefs.economy_term == "trade" else None, enforcer)
-    terms = -moving + _col(prefs.security, sec.shape) * sec + _col(prefs.economy, sec.shape) * econ
-    terms = terms - _col(prefs.tension, sec.shape) * tension
-    return fixed + (terms * weight).sum(axis=-1)
+    fixed = 1.0 - _distance(prefs, paths, "first", FIXED)
+    terms = _distance(prefs, paths, "point", MOVING)  # 1 - U over the moving issues, as issue_distance gives it
+    np.negative(terms, out=terms)
+    guarantees = paths.column_major("guarantees", lambda: paths.point[..., GUARANTEES])
+    kappa = paths.column_major("kappa", lambda: paths.kappa)
+    terms += _scale(
+        security(prefs, arsenal, guarantees, kappa), prefs.column("security")
+    )  # security() gives a new array
+    if prefs.economy_term == "none":  # economy() is zeros: adding its weight times 0 is adding a signed zero
+        terms += _col(prefs.column("economy") * 0.0, terms.shape)
+    else:
+        econ = _trade_kept(sit, paths, enforcer) if prefs.economy_term == "trade" else None
+        if econ is None:
+            econ = paths.column_major("regime", lambda: paths.regime_economy)
+        terms += _col(prefs.column("economy"), terms.shape) * econ
+    terms -= _col(prefs.column("tension"), terms.shape) * tension
+    terms *= weight
+    return np.ascontiguousarray(fixed + _sum_states(terms))
+
+
+def _scale(values: np.ndarray, by: np.ndarray) -> np.ndarray:
+    """``values * by`` (``by`` per replication), in place: ``values`` is a temporary of the caller's."""
+    values *= _col(by, values.shape)
+    return values
+
+
+def _sum_states(terms: np.ndarray) -> np.ndarray:
+    """``terms.sum(axis=-1)`` as numpy sums a C-ordered array, bit for bit.
+
+    numpy adds fewer than 8 contiguous numbers left to right from 0 (pairwise above that); a sum over a
+    short last axis is slow in numpy (one tiny reduction per element), a handful of adds of ``(R, S)``
+    slices is not. Longer axes are summed by numpy itself, in C order as the plain formula had them.
+    """
+    n = terms.shape[-1]
+    if n >= 8:
+        return np.ascontiguousarray(terms).sum(axis=-1)
+    total = np.add(terms[..., 0], 0.0)
+    for j in range(1, n):
+        total += terms[..., j]
+    return total
+
+
+def _distance(prefs: Preferences, paths: Paths, where: str, issues: tuple[int, ...]) -> np.ndarray:
+    """``issue_distance`` of the first state (``where="first"``, ``(R, S)``) or of every state (``(R, S, N)``).
+
+    The same operations as :func:`model.rules.utility.issue_utility`, issue by issue, on column-major
+    copies of the paths' issues; the result is a new array the caller may reuse.
+    """
+    point = paths.point[:, :, 0, :] if where == "first" else paths.point
+    shape = point.shape[:-1]
+    column = (shape[0],) + (1,) * (len(shape) - 1)
+    distance = np.zeros(shape, order="F")
+    gap = np.empty(shape, order="F")
+    for k in issues:
+        np.subtract(
+            paths.column_major((where, k), lambda k=k: point[..., k]), prefs.column("ideal", k).reshape(column), out=gap
+        )
+        np.abs(gap, out=gap)
+        gap *= prefs.column("weight", k).reshape(column)
+        distance += gap
+    # issue_distance is 1 - issue_utility, and issue_utility is 1 - distance: two roundings kept.
+    np.subtract(1.0, distance, out=distance)
+    np.subtract(1.0, distance, out=distance)
+    return distance
+
+
+def _trade_kept(sit: Situation, paths: Paths, enforcer: int) -> np.ndarray:
+    """``paths.trade(sit)[..., enforcer]``: the one enforcer's column of each state's trade kept."""
+    relief = paths.column_major("relief", lambda: paths.point[..., RELIEF])
+    return _col(sit.trade_base[:, enforcer], relief.shape) + _col(sit.trade_slope[:, enforcer], relief.shape) * relief
 
 
 def issue_distance(prefs: Preferences, point: np.ndarray, issues: tuple[int, ...]) -> np.ndarray:
@@ -413,9 +515,11 @@ def offer_value(
     return c * value(prefs, sit, honest, reads, enforcer) + (1.0 - c) * value(prefs, sit, broken, reads, enforcer)
 
 
-def status_quo_value(sit: Situation, prefs: Preferences, enforcer: int | None = None) -> np.ndarray:
-    """Value of the status-quo path from now, ``(R,)``."""
-    paths = status_quo_paths(sit)
+def status_quo_value(
+    sit: Situation, prefs: Preferences, enforcer: int | None = None, paths: Paths | None = None
+) -> np.ndarray:
+    """Value of the status-quo path from now, ``(R,)`` (``paths``: ``status_quo_paths(sit)``, if made already)."""
+    paths = paths or status_quo_paths(sit)
     return value(prefs, sit, paths, np.zeros(len(sit.relief), dtype=bool), enforcer)[:, 0]
 
 

@@ -15,7 +15,7 @@ worth against the whole issue space. Paths of months are valued in
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -26,8 +26,24 @@ _GUARANTEES = Issue.SECURITY_GUARANTEES.index
 
 def weights(salience: np.ndarray) -> np.ndarray:
     """Salience normalised to sum to 1 over issues (last axis)."""
-    total = salience.sum(axis=-1, keepdims=True)
+    total = _sum_issues(salience)[..., None]
     return salience / np.where(total > 0, total, 1.0)
+
+
+def _sum_issues(x: np.ndarray) -> np.ndarray:
+    """``x.sum(axis=-1)`` of ``(R, K)`` rows, bit for bit: numpy adds fewer than 8 numbers from 0, left to right.
+
+    numpy reduces a short axis of many rows slowly (a tiny reduction per row); adds of whole columns are
+    fast. Any other shape or memory order is left to numpy.
+    """
+    item = x.itemsize
+    if x.ndim != 2 or x.shape[1] >= 8 or x.strides[1] != item or x.strides[0] < x.shape[1] * item:
+        return x.sum(axis=-1)
+    columns = np.ascontiguousarray(x.T)
+    total = np.add(columns[0], 0.0)
+    for column in columns[1:]:
+        total += column
+    return total
 
 
 def issue_utility(
@@ -86,6 +102,19 @@ class Preferences:
     economy_term: str  # "regime" (DPRK: 1 - felt pressure), "trade" (CHN, RUS: trade kept), or "none"
     persistence: np.ndarray | None = None  # discounted mean share of today's excess tension still felt
     keep: np.ndarray | None = None  # discounted mean share of the arsenal's gap to its ceiling still open
+    _columns: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def column(self, name: str, issue: int | None = None) -> np.ndarray:
+        """A contiguous copy of one ``(R,)`` term (``issue``: of that issue's column of ``ideal`` or ``weight``).
+
+        The terms are usually strided views of the parameters of every actor; a valuation that broadcasts
+        one against many offers and states reads it many times, so it reads a contiguous copy, made once.
+        """
+        key = (name, issue)
+        if key not in self._columns:
+            values = getattr(self, name)
+            self._columns[key] = np.ascontiguousarray(values if issue is None else values[:, issue])
+        return self._columns[key]
 
 
 @dataclass(frozen=True)
