@@ -111,7 +111,7 @@ def preferences(m: Month, ideal: np.ndarray, actor: int, sit: Situation | None =
     patience = p.patience[:, actor]
     return Preferences(
         ideal=ideal[:, actor],
-        weight=weights(p.salience[:, actor]),
+        weight=m.memoised(("weight", actor), weights, p.salience[:, actor]),  # salience changes only by an event
         security=p.security_weight[:, actor],
         economy=p.economy_weight[:, actor],
         tension=p.tension_weight[:, actor],
