@@ -321,3 +321,12 @@ def test_every_parameter_is_read_by_a_phase_or_marked_as_read_only_at_the_start(
         assert not _read_by_phases(name), f"{name} is read during the month: take it out of START_ONLY"
     elif name not in STATE_FIELDS:
         assert _read_by_phases(name), f"no phase reads {name}: remove it, or mark it START_ONLY"
+
+
+def test_one_enum_names_every_package_and_a_named_package_keeps_its_proposals_index():
+    from model.core.domain import Package
+    from model.results.outcomes import PACKAGE_NAMES
+    from model.rules.talks import BROKERED
+
+    assert [p.value for p in Package][: len(Proposal)] == [p.value for p in Proposal]
+    assert Package.COMPROMISE.index == BROKERED and PACKAGE_NAMES[BROKERED] == "compromise"

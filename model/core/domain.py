@@ -46,6 +46,22 @@ class Proposal(_Indexed):
     STATUS_QUO = "status_quo"
 
 
+class Package(_Indexed):
+    """What was signed: a named proposal, or the compromise a broker blended (the state's ``package``).
+
+    The named proposals keep their :class:`Proposal` index, so a package and the proposal it names
+    share a number; the compromise comes after them.
+    """
+
+    BIG_DEAL = "big_deal"
+    PHASED_RELIEF = "phased_relief"
+    FREEZE_FOR_FREEZE = "freeze_for_freeze"
+    SIX_PARTY_REVIVAL = "six_party_revival"
+    FRAMEWORK_STATEMENT = "framework_statement"
+    STATUS_QUO = "status_quo"
+    COMPROMISE = "compromise"
+
+
 class AgreementKind(_Indexed):
     """What kind of text an offer is: a framework has no schedule and no relief; an agreement has steps."""
 

@@ -8,7 +8,7 @@ import numpy as np
 
 from model.agents.policies import Decision
 from model.core import records as rec
-from model.core.domain import N_ACTORS, VETO_PLAYERS, Actor, AgreementKind, Coverage, Proposal, TalksFormat
+from model.core.domain import N_ACTORS, VETO_PLAYERS, Actor, AgreementKind, Coverage, Package, Proposal, TalksFormat
 from model.core.state import NO_ONE, State
 from model.phases import brokering, format_change
 from model.phases.implementation import relief_evidence
@@ -23,6 +23,7 @@ US, DPRK, CHN = Actor.US.index, Actor.DPRK.index, Actor.CHN.index
 VETOES = tuple(a.index for a in VETO_PLAYERS)
 SIX = TalksFormat.SIX_PARTY.index
 PROPOSALS = list(Proposal)
+PACKAGES = list(Package)
 
 
 def phase(m: Month, s: State) -> Phase:
@@ -160,7 +161,7 @@ def broker_round(m: Month, s: State, out: Outlook, mediated, boost, six):
     on_table = mediated & (slot >= 0)
     offers = candidates.take(np.maximum(slot, 0))
     package = np.where(slot < plan["named"], slot, talks.BROKERED)
-    name = PROPOSALS[int(slot[0])].value if 0 <= slot[0] < plan["named"] else "compromise"
+    name = PACKAGES[int(package[0])].value if slot[0] >= 0 else Package.COMPROMISE.value
     records: Records = []
     if m.narrate and on_table[0]:
         point = tuple(np.round(candidates.point[0, int(slot[0])], 2).tolist())
@@ -183,7 +184,7 @@ def sign(m: Month, s: State, signing, offers: Offers, slot, package, broker, tas
     if not (m.narrate and signing[0]):
         return s, []
     k = int(slot[0])
-    name = PROPOSALS[int(package[0])].value if package[0] < len(Proposal) else "compromise"
+    name = PACKAGES[int(package[0])].value
     kind = AgreementKind.FRAMEWORK if offers.framework[0, k] else AgreementKind.AGREEMENT
     scope = {part: list(Coverage)[int(offers.scope[0, k, i])].value for i, part in enumerate(("tests", "launches"))}
     point = tuple(np.round(offers.point[0, k], 2).tolist())

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.core.domain import Activity, Actor, Cause, Coverage, Issue, OutcomeClass, Proposal, TalksFormat
+from model.core.domain import Activity, Actor, Cause, Coverage, Issue, OutcomeClass, Package, Proposal, TalksFormat
 from model.core.state import NO_ONE, State
 from model.results.columns import OUTCOMES
 
-PACKAGE_NAMES = np.array([p.value for p in Proposal] + ["compromise", "none"])
+PACKAGE_NAMES = np.array([p.value for p in Package] + ["none"])
 FORMAT_NAMES = np.array([f.value for f in TalksFormat] + ["none"])
 ACTOR_NAMES = np.array([a.value for a in Actor] + ["none"])
 CLASS_NAMES = np.array([c.value for c in OutcomeClass])

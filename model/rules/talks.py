@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.core.domain import AgreementKind, Coverage, Issue, Proposal
+from model.core.domain import AgreementKind, Coverage, Issue, Package, Proposal
 from model.core.state import NO_ONE, State
 from model.rules.paths import Offers, steps_for
 
@@ -21,7 +21,7 @@ PHASING = Issue.PHASING.index
 MULTILATERAL = Issue.MULTILATERAL_FORMAT.index
 FRAMEWORK = AgreementKind.FRAMEWORK.index
 SIGNABLE = np.array([p is not Proposal.STATUS_QUO for p in Proposal])
-BROKERED = len(Proposal)
+BROKERED = Package.COMPROMISE.index
 """Package code of a broker's compromise."""
 BLEND_WEIGHTS = (0.25, 0.5, 0.75)
 """How far from the second parent toward the first a broker's blends lie."""
