@@ -1,0 +1,470 @@
+"""The phases' wiring, checked closely: who learns what from whom, which rows a phase runs on, which draws
+each decision reads, and the records a narrated month keeps.
+
+Two kinds of test. The first compute the expected value independently, from the rule functions in
+:mod:`model.rules` (the trust after a delivered step is ``beliefs.observe`` with the right observers, target,
+outcome and evidence). The second pin whole narrated runs (:data:`CASES`, several replications whose rows
+differ in format, cadence, setter, mediation, brokers, evidence and delays) to a fingerprint of every state
+field and every record, month by month, stored in ``tests/data/phase_trajectories.json``: any change to
+what a phase does, to which rows it runs on or to which draws it reads changes a fingerprint. After a
+deliberate change of the model, regenerate the file with ``python tests/test_phase_mechanics.py --regen``
+and say why in the commit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+from dataclasses import asdict, replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+from model_support import CHN, DPRK, JPN, ROK, RUS, US
+from test_phases import PHASED, SIX, TEST, _in_force, drive, given
+
+from model.agents.policies import Decision
+from model.core import records as rec
+from model.core.domain import N_ACTORS, Actor, Issue, Proposal
+from model.core.params import compile_params, replicate
+from model.phases import activity, format_change, implementation, month, positions, talks, valuation
+from model.rules import beliefs
+from model.scenario.loader import load_scenario
+from model.simulation import PeninsulaModel
+
+GOLDEN = Path(__file__).parent / "data" / "phase_trajectories.json"
+
+
+# ---------------------------------------------------------------- who learns what from whom
+def test_a_delivered_step_is_evidence_to_all_but_the_dprk_and_relief_is_evidence_to_the_dprk():
+    m, s = _in_force(months_late=[0])
+    p = m.params.but(step_delay_rate=np.zeros(1), step_evidence=np.array([0.7]), memory=np.array([10.0]))
+    m = replace(m, params=p)
+    for month_ in range(5, 60):
+        before = s.but(month=month_)
+        s, _records, _ = drive(implementation.phase(m, before), {})
+        if s.steps_done[0] > before.steps_done[0]:
+            break
+    assert s.relief[0] > before.relief[0]
+    others = np.broadcast_to(np.arange(N_ACTORS) != DPRK, (1, N_ACTORS))
+    trust, count = beliefs.observe(before.trust, before.trust_count, others, DPRK, 1.0, np.array([0.7]), p.memory)
+    dprk = np.broadcast_to(np.arange(N_ACTORS) == DPRK, (1, N_ACTORS))
+    trust, count = beliefs.observe(trust, count, dprk, US, 1.0, np.array([0.7]), p.memory)
+    assert np.allclose(s.trust, trust) and np.allclose(s.trust_count, count)
+    assert s.trust[0, US, DPRK] > before.trust[0, US, DPRK] and s.trust[0, DPRK, US] > before.trust[0, DPRK, US]
+
+
+def test_a_step_held_up_teaches_nobody_and_is_recorded_with_the_months_it_is_late():
+    m, s = _in_force(months_late=[0])
+    m = replace(m, narrate=True, params=m.params.but(step_delay_rate=np.ones(1)))
+    for month_ in range(5, 60):
+        before = s.but(month=month_)
+        s, records, _ = drive(implementation.phase(m, before), {})
+        if s.months_late[0] > 0:
+            break
+    assert np.array_equal(s.trust, before.trust) and s.steps_done[0] == before.steps_done[0]
+    assert records == [rec.StepHeldUp(month_, int(before.steps_done[0]) + 1, 1)]
+
+
+def test_a_narrated_step_delivered_after_a_hold_up_is_recorded_as_late_with_the_relief_it_brought():
+    m, s = _in_force(months_late=[0])
+    m = replace(m, narrate=True, params=m.params.but(step_delay_rate=np.ones(1)))
+    for month_ in range(5, 60):
+        s, _, _ = drive(implementation.phase(m, s.but(month=month_)), {})
+        if s.months_late[0] > 0:
+            break
+    m = replace(m, params=m.params.but(step_delay_rate=np.zeros(1)))
+    s, records, _ = drive(implementation.phase(m, s.but(month=month_ + 1)), {})
+    step = rec.StepDelivered(month_ + 1, 1, int(s.deal_steps[0]), True, float(s.relief[0]))
+    assert records == [step] and s.deal_steps[0] > 1 and s.relief[0] > 0 and s.late_steps[0] == 1
+
+
+def test_a_test_outside_an_agreement_costs_the_dprk_everyones_trust_by_the_test_evidence():
+    m, s = given(("dynamics.conflict.test_opportunity=1",), narrate=True)
+    m = replace(m, params=m.params.but(test_evidence=np.array([0.8]), memory=np.array([12.0])))
+    out, records, _ = drive(activity.phase(m, s), {(DPRK, Decision.PROVOKE): TEST})
+    others = np.broadcast_to(np.arange(N_ACTORS) != DPRK, (1, N_ACTORS))
+    trust, count = beliefs.observe(s.trust, s.trust_count, others, DPRK, 0.0, np.array([0.8]), np.array([12.0]))
+    assert np.allclose(out.trust, trust) and np.allclose(out.trust_count, count)
+    assert out.act[0] == TEST and out.activities[0, TEST] == s.activities[0, TEST] + 1
+    assert out.yield_belief[0, US] == pytest.approx(
+        beliefs.after_test(s.yield_belief, m.params.test_likelihood_ratio, np.array([True]))[0, US]
+    )
+    added = float(m.params.test_tension[0])
+    assert records[-1] == rec.Activity(1, "strategic_test", pytest.approx(added))
+    chose = records[0]
+    assert isinstance(chose, rec.Chose) and (chose.actor, chose.decision, chose.chosen) == (
+        "DPRK",
+        "provoke",
+        "strategic_test",
+    )
+
+
+def test_a_joint_exercise_costs_the_allies_the_dprks_trust_by_the_exercise_evidence_and_is_recorded():
+    m, s = given(("conflict.exercises_suspended=false",), month=4, narrate=True)
+    m = replace(m, params=m.params.but(exercise_evidence=np.array([0.45])))
+    script = {(DPRK, Decision.PROVOKE): 0, (US, Decision.EXERCISE): 0, (ROK, Decision.EXERCISE): 0}
+    out, records, _asked = drive(activity.phase(m, s), script)
+    dprk = np.broadcast_to(np.arange(N_ACTORS) == DPRK, (1, N_ACTORS))
+    trust, count = s.trust, s.trust_count
+    for ally in (US, ROK):
+        trust, count = beliefs.observe(trust, count, dprk, ally, 0.0, np.array([0.45]), m.params.memory)
+    assert np.allclose(out.trust, trust) and np.allclose(out.trust_count, count)
+    assert out.tension[0] > s.tension[0] and out.exercises[0] == s.exercises[0] + 1
+    assert records[-1] == rec.Activity(4, "exercise", pytest.approx(float(m.params.exercise_tension[0])))
+    assert [(r.actor, r.decision) for r in records if isinstance(r, rec.Chose)] == [
+        ("US", "exercise"),
+        ("ROK", "exercise"),
+    ]
+
+
+# ---------------------------------------------------------------- narrated talks
+def test_a_narrated_signature_records_the_tabled_text_both_answers_and_the_signed_text():
+    m, s = given(month=4, narrate=True)
+    script = {(US, Decision.PROPOSE): PHASED, (US, Decision.ACCEPT): 0, (DPRK, Decision.ACCEPT): 0}
+    out, records, _ = drive(talks.phase(m, s), script)
+    tabled, us, dprk, signed_ = records
+    o = m.outlook.with_hope(m.outlook.fresh_hope([US, DPRK, CHN, RUS]))
+    assert tabled.actor == "US" and tabled.offer == Proposal.PHASED_RELIEF.value and not tabled.brokered
+    assert tabled.point == tuple(np.round(o.agenda.point[0, PHASED], 2).tolist())
+    assert tabled.no_deal == pytest.approx(float(o.no_deal(US)[0]))
+    assert tabled.odds == pytest.approx(float(o.accept_probability(DPRK, o.agenda_values(DPRK))[0, PHASED]))
+    assert 0 < tabled.odds < 1
+    assert (us.actor, us.offer, us.accepts, us.veto) == ("US", "phased_relief", True, True)
+    assert (dprk.actor, dprk.accepts) == ("DPRK", True)
+    assert dprk.margin == pytest.approx(float(o.margin[0, DPRK]))
+    assert dprk.status_quo == pytest.approx(float(o.status_quo(DPRK)[0]))
+    assert dprk.waiting == pytest.approx(float(o.waiting(DPRK)[0]))
+    assert signed_.offer == "phased_relief" and signed_.format == "bilateral" and signed_.month == 4
+    assert signed_.steps == int(out.deal_steps[0]) and signed_.point == tuple(np.round(out.deal_point[0], 2).tolist())
+    assert set(signed_.scope) == {"tests", "launches"}
+
+
+def test_a_narrated_round_without_agreement_says_so_in_its_format():
+    m, s = given(month=4, narrate=True)
+    script = {
+        (US, Decision.PROPOSE): PHASED,
+        (US, Decision.ACCEPT): 0,
+        (DPRK, Decision.ACCEPT): 1,
+        (DPRK, Decision.PROPOSE): -1,
+    }
+    out, records, _ = drive(talks.phase(m, s), script)
+    assert records[-1] == rec.NoAgreement(4, "bilateral")
+    assert [type(r) for r in records] == [rec.Tabled, rec.Answered, rec.Answered, rec.Tabled, rec.NoAgreement]
+    assert records[-2].actor == "DPRK" and records[-2].offer is None and records[-2].odds is None
+    assert out.talks_held[0] == s.talks_held[0] + 1
+
+
+def test_six_party_talks_are_chinas_agenda_every_party_answers_and_china_brokers_the_compromise():
+    m, s = given(month=4, narrate=True, format=[SIX])
+    script = {(CHN, Decision.PROPOSE): PHASED, (CHN, Decision.BROKER): 0}
+    script.update({(a.index, Decision.ACCEPT): 1 for a in Actor})
+    out, records, asked = drive(talks.phase(m, s), script)
+    assert asked[0] == (CHN, Decision.PROPOSE) and (CHN, Decision.BROKER) in asked
+    answered = [r.actor for r in records if isinstance(r, rec.Answered)]
+    assert answered == [a.value for a in Actor] * 2  # the named text, then the compromise
+    assert [r.veto for r in records if isinstance(r, rec.Answered)][:N_ACTORS] == [a.index in (US, DPRK) for a in Actor]
+    brokered = [r for r in records if isinstance(r, rec.Tabled) and r.brokered]
+    assert len(brokered) == 1 and brokered[0].actor == "CHN" and brokered[0].expected is None
+    assert records[-1] == rec.NoAgreement(4, "six_party") and out.failed_rounds[0] == s.failed_rounds[0] + 1
+
+
+def test_a_brokered_compromise_both_veto_players_accept_is_signed_with_the_broker():
+    m, s = given(("talks.mediation=true",), month=4, narrate=True)
+    script = {
+        (US, Decision.PROPOSE): -1,
+        (DPRK, Decision.PROPOSE): -1,
+        (US, Decision.ACCEPT): 0,
+        (DPRK, Decision.ACCEPT): 0,
+    }
+    script[(CHN, Decision.BROKER)] = script[(RUS, Decision.BROKER)] = 0
+    out, records, asked = drive(talks.phase(m, s), script)
+    broker = CHN if (CHN, Decision.BROKER) in asked else RUS
+    assert asked[-3:] == [(broker, Decision.BROKER), (US, Decision.ACCEPT), (DPRK, Decision.ACCEPT)]
+    assert out.in_force[0] and out.broker[0] == broker and out.failed_rounds[0] == s.failed_rounds[0]
+    assert isinstance(records[-1], rec.Signed) and records[-1].format == "bilateral"
+
+
+# ---------------------------------------------------------------- the format changes
+def test_a_narrated_format_change_records_the_call_the_consents_and_the_broker_who_called():
+    m, s = given(month=4, failed_rounds=[3], narrate=True)
+    script = {(RUS, Decision.CALL_FORMAT): 1, (CHN, Decision.CALL_FORMAT): 0}
+    script.update({(US, Decision.CONSENT_FORMAT): 0, (DPRK, Decision.CONSENT_FORMAT): 0})
+    out, records, asked = drive(format_change.consider(m, s), script)
+    assert asked == [
+        (RUS, Decision.CALL_FORMAT),
+        (CHN, Decision.CALL_FORMAT),
+        (US, Decision.CONSENT_FORMAT),
+        (DPRK, Decision.CONSENT_FORMAT),
+    ]
+    chose = [(r.actor, r.decision, r.chosen) for r in records if isinstance(r, rec.Chose)]
+    assert chose == [
+        ("RUS", "call_format", "wait"),
+        ("CHN", "call_format", "call"),
+        ("US", "consent_format", "consent"),
+        ("DPRK", "consent_format", "consent"),
+    ]
+    assert records[-1] == rec.FormatChanged(4, "CHN")
+    assert out.format[0] == SIX and out.failed_rounds[0] == 0
+
+
+def test_each_decider_values_a_format_by_what_a_round_in_it_would_bring():
+    m, s = given(month=4, failed_rounds=[3], narrate=True)
+    script = {(RUS, Decision.CALL_FORMAT): 0, (US, Decision.CONSENT_FORMAT): 0, (DPRK, Decision.CONSENT_FORMAT): 1}
+    _, records, _ = drive(format_change.consider(m, s), script)
+    drafted = valuation.named(m.params)
+    for r in records:
+        actor = Actor(r.actor).index
+        worth = {}
+        for f in (SIX, 1 - SIX):
+            o = m.outlook.in_format(np.full(1, f == SIX), drafted)
+            plan = format_change.round_outlook(m, o, f, s.summit * m.params.summit_boost)
+            worth[f] = float(format_change.round_value(o, plan, actor)[0])
+        assert list(r.values.values()) == pytest.approx([worth[SIX], worth[1 - SIX]])
+    assert len(records) == 3 and not any(isinstance(r, rec.FormatChanged) for r in records)
+
+
+# ---------------------------------------------------------------- positions
+def test_a_narrated_move_names_the_mover_those_it_moved_toward_and_the_issue_of_the_largest_change():
+    m, s = given(("actors.US.resolve=0.0", "actors.DPRK.resolve=0.0"), narrate=True)
+    out, records, _ = drive(positions.phase(m, s), {})
+    assert [r.actor for r in records] == ["US", "DPRK"]
+    assert records[0].toward == ("ROK", "JPN") and records[1].toward == ("CHN", "RUS")
+    for r, mover in zip(records, (US, DPRK), strict=True):
+        change = out.ideal[0, mover] - s.ideal[0, mover]
+        k = int(np.argmax(np.abs(change)))
+        assert r.issue == list(Issue)[k].value and r.change == pytest.approx(float(change[k]))
+        assert abs(r.change) >= 0.01
+
+
+# ---------------------------------------------------------------- the draws
+def test_each_decision_of_each_actor_at_each_stage_reads_its_own_fixed_draws():
+    m, _ = given(month=3)
+    seen = {}
+    for actor in range(N_ACTORS):
+        for decision in Decision:
+            for stage in (0, 1, 2):
+                seen[(actor, decision, stage)] = tuple(month.noise(m, actor, decision, stage, 2)[0].round(12))
+    assert len(set(seen.values())) == len(seen)
+    # the layout is fixed: a run's draws do not move when the code around them changes
+    assert month.noise(m, US, Decision.PROPOSE, 0, 3)[0] == pytest.approx(NOISE_US_PROPOSE_0)
+    assert month.noise(m, DPRK, Decision.ACCEPT, 2, 2)[0] == pytest.approx(NOISE_DPRK_ACCEPT_2)
+    last = list(Decision)[-1]
+    assert month.noise(m, JPN, last, 1, 2)[0] == pytest.approx(NOISE_JPN_LAST_1)
+    assert month.noise(m, US, last, 0, 2)[0] == pytest.approx(NOISE_US_LAST_0)
+
+
+def test_draws_for_the_rows_that_decide_are_those_of_a_full_draw_and_zero_elsewhere():
+    model = PeninsulaModel("baseline-2019", seeds=[5, 6, 7], collect=False)
+    m = model.month(model.state.but(month=2))
+    full = month.noise(m, RUS, Decision.ENFORCE, 1, 2)
+    asked = np.array([False, True, True])
+    part = month.noise(m, RUS, Decision.ENFORCE, 1, 2, asked)
+    assert np.array_equal(part[1:], full[1:]) and (part[0] == 0).all() and (full[0] != 0).all()
+    assert (month.noise(m, RUS, Decision.ENFORCE, 1, 2, np.zeros(3, bool)) == 0).all()
+    assert np.array_equal(month.noise(m, RUS, Decision.ENFORCE, 1, 2, np.ones(3, bool)), full)
+    sub = m.subset(np.array([2, 0]))
+    assert np.array_equal(month.noise(sub, RUS, Decision.ENFORCE, 1, 2), full[[2, 0]])
+    assert sub.narrate is False and sub.params.cadence.shape == (2,)
+
+
+def test_a_subset_of_the_month_keeps_narrating_only_when_it_starts_with_replication_zero():
+    model = PeninsulaModel("baseline-2019", seeds=[5, 6, 7], collect=False, narrate=True)
+    m = model.month(model.state)
+    m = m.seeing(valuation.outlook(m, model.state))
+    assert m.subset(np.array([0, 2])).narrate and not m.subset(np.array([1, 2])).narrate
+    sub = m.subset(np.array([1, 2]))
+    assert np.array_equal(sub.draws.keys, m.draws.keys[[1, 2]])
+    assert sub.outlook.replications == 2 and sub.margin_scale is m.margin_scale
+
+
+# computed once, from baseline-2019 at seed 0, month 3
+NOISE_US_PROPOSE_0 = [-1.0631328144487584, -1.5974747899562767, 0.19290542244458675]
+NOISE_DPRK_ACCEPT_2 = [-0.32150339013961665, 0.01873051988674056]
+NOISE_JPN_LAST_1 = [1.2182680164470527, 0.8094248092089925]
+NOISE_US_LAST_0 = [1.1240751751147091, -0.6638780465701699]
+
+
+# ---------------------------------------------------------------- whole narrated runs, pinned
+def _varied(name: str, n: int, **columns) -> dict[str, np.ndarray]:
+    """The scenario's parameters for ``n`` replications, some columns set row by row."""
+    arrays = replicate(compile_params(load_scenario(name)), n)
+    for key, values in columns.items():
+        target = arrays[key]
+        for row, v in enumerate(values):
+            if v is not None:
+                target[row] = v
+    return arrays
+
+
+def _brokers(*rows):
+    out = []
+    for row in rows:
+        mask = np.zeros(N_ACTORS, bool)
+        mask[list(row)] = True
+        out.append(mask)
+    return out
+
+
+CASES = {
+    # rows differ: the first is not always due when the others are, the formats and setters differ
+    "mixed-rows": dict(
+        scenario="baseline-2019",
+        seeds=[11, 12, 13, 14],
+        params=dict(
+            cadence=[5, 3, 4, 2],
+            format=[0, 0, SIX, 0],
+            setter=[US, DPRK, US, CHN],
+            mediation=[True, True, False, True],
+            brokers=_brokers((CHN, RUS), (RUS,), (CHN,), (RUS,)),
+            switch_after=[1, 2, 1, 1],
+            step_evidence=[0.7, 1.3, 1.0, 0.4],
+            test_evidence=[1.2, 0.6, 1.0, 0.9],
+            exercise_evidence=[0.3, 0.5, 0.2, 0.7],
+            breach_evidence=[2.5, 3.5, 3.0, 1.5],
+            exercises_suspended=[False, False, True, False],
+            test_opportunity=[0.6, 0.9, 0.3, 0.5],
+            step_delay_rate=[0.4, 0.1, 0.6, 0.0],
+            late_tolerance=[1, 2, 0, 3],
+            withhold_relief=[False, False, False, True],
+            summit_boost=[0.01, 0.003, 0.02, 0.0],
+            duration=[6, 12, 4, 8],
+        ),
+        months=48,
+    ),
+    "row-zero-rests": dict(
+        scenario="baseline-2019",
+        seeds=[21, 22, 23],
+        params=dict(
+            active=[False, True, True],
+            cadence=[4, 2, 3],
+            mediation=[True, True, False],
+            allow_format_change=[True, True, True],
+            switch_after=[1, 1, 2],
+            step_delay_rate=[0.3, 0.5, 0.2],
+        ),
+        months=36,
+    ),
+    # no text both accept: failed rounds, a call for six-party talks, brokers, positions that move
+    "hard-bargain": dict(
+        scenario="maximum-pressure",
+        seeds=[31, 32, 33],
+        params=dict(
+            allow_format_change=[True, True, True],
+            switch_after=[1, 2, 1],
+            mediation=[True, False, True],
+            brokers=_brokers((CHN, RUS), (CHN, RUS), (RUS,)),
+            susceptibility=[0.6, 0.3, 0.9],
+            cadence=[2, 3, 2],
+        ),
+        months=40,
+    ),
+    # agreements that break: benefits withheld, steps overdue, covered tests
+    "breaking": dict(
+        scenario="phased-relief",
+        seeds=[41, 42, 43],
+        params=dict(
+            withhold_relief=[True, False, False],
+            step_delay_rate=[0.2, 0.9, 0.5],
+            late_tolerance=[1, 0, 1],
+            test_opportunity=[1.0, 0.8, 1.0],
+            moratorium=[0.0, 0.1, 0.0],
+            breach_evidence=[2.2, 3.3, 1.1],
+            cadence=[2, 2, 3],
+            duration=[3, 2, 4],
+        ),
+        months=48,
+    ),
+    **{
+        name: dict(scenario=name, seeds=[1, 2, 3], params={}, months=36)
+        for name in ("freeze-for-freeze", "hanoi-2019", "six-party-revival")
+    },
+}
+
+
+def _digest(value) -> str:
+    return hashlib.sha1(repr(value).encode()).hexdigest()[:16]
+
+
+def _rounded(a: np.ndarray):
+    return a.round(9).tolist() if a.dtype.kind == "f" else a.tolist()
+
+
+def _record_text(r) -> str:
+    def clean(v):
+        if isinstance(v, float):
+            return round(v, 9)
+        if isinstance(v, dict):
+            return {k: clean(x) for k, x in v.items()}
+        if isinstance(v, list | tuple):
+            return [clean(x) for x in v]
+        return v
+
+    return f"{type(r).__name__}{clean(asdict(r))}"
+
+
+def run(case: dict) -> PeninsulaModel:
+    """The case's narrated run, to its end."""
+    params = _varied(case["scenario"], len(case["seeds"]), **case["params"])
+    model = PeninsulaModel(case["scenario"], seeds=case["seeds"], params=params, collect=False, narrate=True)
+    model.fingerprint_fields = {}
+    for _ in range(case["months"]):
+        model.step()
+        for name, value in model.state.__dict__.items():
+            if isinstance(value, np.ndarray):
+                model.fingerprint_fields.setdefault(name, []).append(_rounded(value))
+    return model
+
+
+def trajectory(case: dict, model: PeninsulaModel | None = None) -> dict[str, str]:
+    """A fingerprint of every state field, month by month, and of every record of a narrated run."""
+    model = model or run(case)
+    prints = {name: _digest(values) for name, values in model.fingerprint_fields.items()}
+    texts = [_record_text(r) for r in model.records]
+    prints["records"] = _digest(texts)
+    prints["record_kinds"] = _digest(sorted({t.split("{")[0] for t in texts}))
+    return prints
+
+
+_RUNS: dict[str, PeninsulaModel] = {}
+
+
+def _run_once(name: str) -> PeninsulaModel:
+    if name not in _RUNS:
+        _RUNS[name] = run(CASES[name])
+    return _RUNS[name]
+
+
+def _golden() -> dict:
+    return json.loads(GOLDEN.read_text())
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_a_pinned_narrated_run_goes_month_by_month_as_it_did(name):
+    expected = _golden()["runs"][name]
+    got = trajectory(CASES[name], _run_once(name))
+    differ = sorted(k for k in expected if got.get(k) != expected[k])
+    assert not differ, f"{name}: these fields or records went differently: {differ}"
+
+
+def test_the_pinned_runs_reach_the_mechanisms_they_are_meant_to_pin():
+    """The fingerprints are worth something only if the runs sign, deliver, breach, broker and move."""
+    kinds = set()
+    for name in ("mixed-rows", "hard-bargain", "breaking", "freeze-for-freeze"):
+        records = _run_once(name).records
+        kinds |= {type(r).__name__ for r in records}
+        kinds |= {"brokered"} if any(isinstance(r, rec.Tabled) and r.brokered for r in records) else set()
+    wanted = {"Signed", "Answered", "Tabled", "StepDelivered", "StepHeldUp", "Activity", "NoAgreement"}
+    assert wanted | {"Breach", "Collapsed", "Moved", "Chose", "brokered"} <= kinds
+
+
+def _regen() -> None:
+    runs = {name: trajectory(case) for name, case in CASES.items()}
+    GOLDEN.write_text(json.dumps({"runs": runs}, indent=1, sort_keys=True) + "\n")
+    print(f"wrote {GOLDEN}")
+
+
+if __name__ == "__main__":
+    if "--regen" in sys.argv:
+        _regen()
