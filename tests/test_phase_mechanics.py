@@ -331,7 +331,7 @@ CASES = {
             summit_boost=[0.01, 0.003, 0.02, 0.0],
             duration=[6, 12, 4, 8],
         ),
-        months=48,
+        months=36,
     ),
     "row-zero-rests": dict(
         scenario="baseline-2019",
@@ -344,7 +344,7 @@ CASES = {
             switch_after=[1, 1, 2],
             step_delay_rate=[0.3, 0.5, 0.2],
         ),
-        months=36,
+        months=24,
     ),
     # no text both accept: failed rounds, a call for six-party talks, brokers, positions that move
     "hard-bargain": dict(
@@ -358,7 +358,7 @@ CASES = {
             susceptibility=[0.6, 0.3, 0.9],
             cadence=[2, 3, 2],
         ),
-        months=40,
+        months=30,
     ),
     # agreements that break: benefits withheld, steps overdue, covered tests
     "breaking": dict(
@@ -374,10 +374,10 @@ CASES = {
             cadence=[2, 2, 3],
             duration=[3, 2, 4],
         ),
-        months=48,
+        months=36,
     ),
     **{
-        name: dict(scenario=name, seeds=[1, 2, 3], params={}, months=36)
+        name: dict(scenario=name, seeds=[1, 2, 3], params={}, months=24)
         for name in ("freeze-for-freeze", "hanoi-2019", "six-party-revival")
     },
 }
