@@ -18,18 +18,29 @@ import json
 import sys
 from dataclasses import asdict, replace
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
 from model_support import CHN, DPRK, JPN, ROK, RUS, US
 from test_phases import PHASED, SIX, TEST, _in_force, drive, given
 
-from model.agents.policies import Decision
+from model.agents.policies import Choice, Decision, ScriptedPolicy
 from model.core import records as rec
 from model.core.domain import N_ACTORS, Actor, Issue, Proposal
 from model.core.params import compile_params, replicate
-from model.phases import activity, format_change, implementation, month, positions, talks, valuation
-from model.rules import beliefs
+from model.phases import (
+    activity,
+    breaches,
+    brokering,
+    format_change,
+    implementation,
+    month,
+    positions,
+    talks,
+    valuation,
+)
+from model.rules import beliefs, options
 from model.scenario.loader import load_scenario
 from model.simulation import PeninsulaModel
 
@@ -286,6 +297,114 @@ NOISE_JPN_LAST_1 = [1.2182680164470527, 0.8094248092089925]
 NOISE_US_LAST_0 = [1.1240751751147091, -0.6638780465701699]
 
 
+# ---------------------------------------------------------------- what the deciders see
+def rows_given(month_: int, n: int, narrate: bool = False, **columns):
+    """Month ``month_`` of baseline-2019 over ``n`` replications whose parameters differ by row."""
+    params = _varied("baseline-2019", n, **columns)
+    model = PeninsulaModel("baseline-2019", seeds=list(range(n)), params=params, collect=False, narrate=narrate)
+    state = model.state.but(month=month_)
+    m = model.month(state)
+    return m.seeing(valuation.outlook(m, state)), state
+
+
+def drive_views(result, answers: dict[tuple[int, Decision], int]):
+    """As ``drive``, but keeps every view the phase yields; returns (state, records, views)."""
+    views = []
+    try:
+        view = next(result)
+        while True:
+            views.append(view)
+            index = np.full(view.asked.shape, answers[(view.actor.index, view.decision)], dtype=np.int64)
+            view = result.send(Choice(index, view.options))
+    except StopIteration as done:
+        return (*done.value, views)
+
+
+NO_OFFERS = {(US, Decision.PROPOSE): -1, (DPRK, Decision.PROPOSE): -1}
+
+
+def test_only_the_broker_of_a_mediated_row_is_asked_and_it_sees_the_candidates_and_its_own_draws():
+    m, s = rows_given(4, 2, mediation=[True, False], brokers=_brokers((RUS,), (CHN,)))
+    _, _, views = drive_views(talks.phase(m, s), {**NO_OFFERS, (RUS, Decision.BROKER): -1})
+    broker = [v for v in views if v.decision is Decision.BROKER]
+    assert [(v.actor.index, v.asked.tolist()) for v in broker] == [(RUS, [True, False])]
+    view = broker[0]
+    assert set(view.context) == {"candidates", "valid", "named"} and view.context["named"] == len(Proposal)
+    assert view.context["candidates"].point.shape[1] > len(Proposal) and view.outlook is not None
+    assert np.array_equal(view.noise, month.noise(m, RUS, Decision.BROKER, 2, 1, np.array([True, False])))
+
+
+def test_mediation_without_a_broker_tables_no_compromise():
+    m, s = rows_given(4, 1, mediation=[True], brokers=_brokers(()))
+    out, _, asked = drive(talks.phase(m, s), NO_OFFERS)
+    assert asked == [(US, Decision.PROPOSE), (DPRK, Decision.PROPOSE)]
+    assert not out.in_force[0] and out.failed_rounds[0] == s.failed_rounds[0] + 1
+
+
+def test_a_compromise_the_broker_blends_is_tabled_answered_and_signed_as_the_compromise():
+    m, s = given(("talks.mediation=true", "talks.brokers=['RUS']"), month=4, narrate=True)
+    blend = len(Proposal)  # the first slot after the named proposals: the first blend
+    script = {**NO_OFFERS, (RUS, Decision.BROKER): blend, (US, Decision.ACCEPT): 0, (DPRK, Decision.ACCEPT): 0}
+    out, records, views = drive_views(talks.phase(m, s), script)
+    candidates = next(v for v in views if v.decision is Decision.BROKER).context["candidates"]
+    point = candidates.point[0, blend]
+    assert not np.allclose(point, np.round(point, 2))  # a blend has more than two decimals to round
+    tabled = [r for r in records if isinstance(r, rec.Tabled) and r.brokered]
+    assert tabled == [rec.Tabled(4, "RUS", "compromise", tuple(np.round(point, 2).tolist()), None, 0.0, None, True)]
+    assert [r.offer for r in records if isinstance(r, rec.Answered)] == ["compromise", "compromise"]
+    assert records[-1].offer == "compromise" and out.package[0] == len(Proposal) and out.broker[0] == RUS
+    # the answers read the broker's stage of draws: the signed text keeps them as its parties' lasting taste
+    assert np.array_equal(out.deal_noise[0, DPRK], month.noise(m, DPRK, Decision.ACCEPT, 2, 2)[0])
+
+
+def test_an_exercise_against_agreed_restraint_is_a_breach_in_proportion_to_the_restraint():
+    restraint = Issue.EXERCISE_RESTRAINT.index
+    m, s = _in_force(exercised_last=[True])
+    point = s.deal_point.copy()
+    point[0, restraint] = 0.4
+    s = s.but(deal_point=point)
+    m = replace(m, narrate=True, params=m.params.but(breach_evidence=np.array([2.5]), precedent=np.array([0.05])))
+    out, records, views = drive_views(breaches.phase(m, s), {(DPRK, Decision.RESPOND): 0})
+    dprk = np.broadcast_to(np.arange(N_ACTORS) == DPRK, (1, N_ACTORS))
+    trust, count = beliefs.observe(s.trust, s.trust_count, dprk, US, 0.0, np.array([2.5 * 0.4]), m.params.memory)
+    assert np.allclose(out.trust, trust) and np.allclose(out.trust_count, count) and out.in_force[0]
+    (view,) = views
+    assert view.context == {"cause": "exercise"} and view.outlook is not None
+    seen = m.outlook.with_trust(trust)
+    expected = options.respond(seen, DPRK, np.array([0.05 * 0.4]))
+    assert records[0] == rec.Breach(5, "US", "DPRK", "exercise")
+    assert records[1].values == pytest.approx({k: float(v[0]) for k, v in expected.items()})
+
+
+# ---------------------------------------------------------------- the broker and the script
+def test_china_brokers_six_party_talks_and_otherwise_the_broker_with_most_clout():
+    p = SimpleNamespace(
+        brokers=np.array(_brokers((CHN, RUS), (CHN, RUS), (RUS,), (), (CHN, RUS))),
+        capability=np.tile(np.linspace(0.1, 0.6, N_ACTORS), (5, 1)),
+    )
+    p.capability[:, CHN], p.capability[:, RUS] = 0.3, 0.5  # Russia has more clout than China here
+    broker = brokering.broker_of(p, np.array([False, True, True, True, False]))
+    assert broker.tolist() == [RUS, CHN, RUS, -1, RUS]
+    assert broker.dtype.kind == "i"
+
+
+def test_a_script_names_its_proposal_and_an_option_it_does_not_have_is_no_offer():
+    view = SimpleNamespace(
+        decision=Decision.PROPOSE,
+        asked=np.ones(2, bool),
+        options={"offers": np.zeros((2, 6)), "no_offer": np.zeros(2)},
+        context={"names": [p.value for p in Proposal]},
+    )
+    named = ScriptedPolicy("s", {Decision.PROPOSE: Proposal.PHASED_RELIEF.value}).decide(view)
+    assert named.index.tolist() == [PHASED, PHASED] and named.index.dtype == np.int64
+    unknown = ScriptedPolicy("s", {Decision.PROPOSE: "no_such_text"}).decide(view)
+    assert unknown.index.tolist() == [-1, -1]
+    view.decision = Decision.AID
+    view.options = {"pay": np.zeros(2), "withhold": np.ones(2)}
+    view.context = {}  # not a proposal: scripted by the name of the option
+    assert ScriptedPolicy("s", {Decision.AID: "withhold"}).decide(view).index.tolist() == [1, 1]
+
+
 # ---------------------------------------------------------------- whole narrated runs, pinned
 def _varied(name: str, n: int, **columns) -> dict[str, np.ndarray]:
     """The scenario's parameters for ``n`` replications, some columns set row by row."""
@@ -427,13 +546,18 @@ def trajectory(case: dict, model: PeninsulaModel | None = None) -> dict[str, str
     return prints
 
 
-_RUNS: dict[str, PeninsulaModel] = {}
+@pytest.fixture(scope="session")
+def pinned_runs():
+    """The cases' runs, each run once a session (a fixture, not a module global: mutmut forks a session
+    per mutant from one that has imported this module, and a module-level cache would outlive the mutant)."""
+    runs: dict[str, PeninsulaModel] = {}
 
+    def run_once(name: str) -> PeninsulaModel:
+        if name not in runs:
+            runs[name] = run(CASES[name])
+        return runs[name]
 
-def _run_once(name: str) -> PeninsulaModel:
-    if name not in _RUNS:
-        _RUNS[name] = run(CASES[name])
-    return _RUNS[name]
+    return run_once
 
 
 def _golden() -> dict:
@@ -441,18 +565,18 @@ def _golden() -> dict:
 
 
 @pytest.mark.parametrize("name", list(CASES))
-def test_a_pinned_narrated_run_goes_month_by_month_as_it_did(name):
+def test_a_pinned_narrated_run_goes_month_by_month_as_it_did(name, pinned_runs):
     expected = _golden()["runs"][name]
-    got = trajectory(CASES[name], _run_once(name))
+    got = trajectory(CASES[name], pinned_runs(name))
     differ = sorted(k for k in expected if got.get(k) != expected[k])
     assert not differ, f"{name}: these fields or records went differently: {differ}"
 
 
-def test_the_pinned_runs_reach_the_mechanisms_they_are_meant_to_pin():
+def test_the_pinned_runs_reach_the_mechanisms_they_are_meant_to_pin(pinned_runs):
     """The fingerprints are worth something only if the runs sign, deliver, breach, broker and move."""
     kinds = set()
     for name in ("mixed-rows", "hard-bargain", "breaking", "freeze-for-freeze"):
-        records = _run_once(name).records
+        records = pinned_runs(name).records
         kinds |= {type(r).__name__ for r in records}
         kinds |= {"brokered"} if any(isinstance(r, rec.Tabled) and r.brokered for r in records) else set()
     wanted = {"Signed", "Answered", "Tabled", "StepDelivered", "StepHeldUp", "Activity", "NoAgreement"}
