@@ -25,9 +25,9 @@ import pytest
 from model_support import CHN, DPRK, JPN, ROK, RUS, US
 from test_phases import PHASED, SIX, TEST, _in_force, drive, given
 
-from model.agents.policies import Choice, Decision, ScriptedPolicy
+from model.agents.policies import Choice, Decision, ScriptedPolicy, _best_offer
 from model.core import records as rec
-from model.core.domain import N_ACTORS, Actor, Issue, Proposal
+from model.core.domain import N_ACTORS, Actor, Cause, Issue, Proposal
 from model.core.params import compile_params, replicate
 from model.phases import (
     activity,
@@ -37,6 +37,7 @@ from model.phases import (
     implementation,
     month,
     positions,
+    scripted,
     talks,
     valuation,
 )
@@ -44,6 +45,7 @@ from model.rules import beliefs, options
 from model.scenario.loader import load_scenario
 from model.simulation import PeninsulaModel
 
+ACTOR_NAMES = [a.value for a in Actor]
 GOLDEN = Path(__file__).parent / "data" / "phase_trajectories.json"
 
 
@@ -403,6 +405,41 @@ def test_a_script_names_its_proposal_and_an_option_it_does_not_have_is_no_offer(
     view.options = {"pay": np.zeros(2), "withhold": np.ones(2)}
     view.context = {}  # not a proposal: scripted by the name of the option
     assert ScriptedPolicy("s", {Decision.AID: "withhold"}).decide(view).index.tolist() == [1, 1]
+
+
+def test_a_proposer_opens_with_its_own_favourite_only_where_no_text_has_a_chance_that_shows():
+    ev = np.array([[0.7, 0.5], [-np.inf, -np.inf], [-np.inf, -np.inf]])
+    own = np.array([[0.1, 0.9], [0.2, 0.8], [0.1, 0.2]])
+    slots = _best_offer(ev, np.array([0.6, 0.6, 0.6]), None, own)
+    assert slots.tolist() == [0, 1, -1]  # the first slot tabled as it is; a favourite that beats no deal; none
+
+
+# ---------------------------------------------------------------- scripted events, collapse
+def test_an_event_that_sets_a_quantity_that_is_also_state_changes_the_state_for_every_row():
+    model = PeninsulaModel("baseline-2019", seeds=[0, 1], collect=False)
+    s = model.state.but(month=3)
+    event = SimpleNamespace(
+        summit=False, talks=False, set={"talks.format": "six_party", "actors.US.trust.DPRK": 0.7}, label="x"
+    )
+    params, out, records = scripted.fire(model.params, s, [event])
+    assert out.format.tolist() == [SIX, SIX] and params.format.tolist() == [SIX, SIX]
+    assert out.trust[:, US, DPRK].tolist() == [0.7, 0.7] and params.trust[:, US, DPRK].tolist() == [0.7, 0.7]
+    assert np.array_equal(out.trust[:, DPRK, US], s.trust[:, DPRK, US]) and s.format.tolist() == [0, 0]
+    assert records == [rec.Scripted(3, "x")]
+
+
+@pytest.mark.parametrize(("ender", "kept"), [(US, False), (DPRK, True)])
+def test_an_agreement_the_us_ends_without_snapback_takes_back_the_restored_share_of_relief(ender, kept):
+    m, s = _in_force()
+    m = replace(m, narrate=True, params=m.params.but(snapback=np.zeros(1, bool), un_reimposition=np.array([0.4])))
+    s = s.but(relief=np.array([0.5]))
+    breaker = DPRK if ender == US else US
+    out, records = breaches.collapse(m, s, np.array([True]), Cause.WALKED_AWAY, breaker, ender)
+    initial = float(m.params.initial_relief[0])
+    share = float(valuation.restored(m.params)[0])
+    assert 0 < share < 1
+    assert out.relief[0] == pytest.approx(0.5 if kept else 0.5 - (0.5 - initial) * share)
+    assert records == [rec.Collapsed(5, "walked_away", ACTOR_NAMES[breaker], ACTOR_NAMES[ender])]
 
 
 # ---------------------------------------------------------------- whole narrated runs, pinned
