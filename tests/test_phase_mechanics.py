@@ -31,6 +31,7 @@ from model.core.domain import N_ACTORS, Actor, Cause, Issue, Proposal
 from model.core.params import compile_params, replicate
 from model.phases import (
     activity,
+    aid,
     breaches,
     brokering,
     format_change,
@@ -40,6 +41,8 @@ from model.phases import (
     scripted,
     talks,
     valuation,
+    walk,
+    world,
 )
 from model.rules import beliefs, options
 from model.scenario.loader import load_scenario
@@ -426,6 +429,56 @@ def test_an_event_that_sets_a_quantity_that_is_also_state_changes_the_state_for_
     assert out.trust[:, US, DPRK].tolist() == [0.7, 0.7] and params.trust[:, US, DPRK].tolist() == [0.7, 0.7]
     assert np.array_equal(out.trust[:, DPRK, US], s.trust[:, DPRK, US]) and s.format.tolist() == [0, 0]
     assert records == [rec.Scripted(3, "x")]
+    _, calm, _ = scripted.fire(model.params, s.but(sanctioned=np.ones(2, bool)), [])
+    assert not calm.sanctioned.any()  # no new sanction this month
+
+
+def test_the_workers_deadline_is_narrated_only_where_it_falls_in_replication_zero():
+    m, s = rows_given(8, 2, laborers_deadline=[9, 8])
+    quiet, records = scripted.deadline(m, s)
+    assert records == [] and (quiet.enforcement_start[1] != s.enforcement_start[1]).any()
+    assert np.array_equal(quiet.enforcement_start[0], s.enforcement_start[0])
+    m, s = rows_given(8, 2, narrate=True, laborers_deadline=[8, 8])
+    assert scripted.deadline(m, s)[1] == [rec.Deadline(8, "laborers")]
+    assert scripted.deadline(replace(m, narrate=False), s)[1] == []
+
+
+def _in_force_rows(n: int, **columns):
+    """``n`` replications in which phased relief was signed at month 4, at month 5, narrated."""
+    m, s = rows_given(4, n, **columns)
+    script = {(US, Decision.PROPOSE): PHASED, (US, Decision.ACCEPT): 0, (DPRK, Decision.ACCEPT): 0}
+    s, _, _ = drive(talks.phase(m, s), script)
+    m, _ = rows_given(5, n, narrate=True, **columns)
+    s = s.but(month=5)
+    return m.seeing(valuation.outlook(m, s)), s
+
+
+def test_a_walk_in_replication_zero_is_narrated_though_the_other_side_still_decides_elsewhere():
+    m, s = _in_force_rows(2)
+    assert s.in_force.all()
+    out, records, views = drive_views(
+        walk.phase(m, s), {(US, Decision.WALK): np.array([1, 0]), (DPRK, Decision.WALK): 0}
+    )
+    assert [(v.actor.index, v.asked.tolist()) for v in views] == [(US, [True, True]), (DPRK, [False, True])]
+    assert all(v.outlook is m.outlook for v in views)
+    assert [type(r) for r in records] == [rec.Chose, rec.Collapsed] and records[1].ended_by == "US"
+    assert out.in_force.tolist() == [False, True]
+
+
+def test_japan_is_asked_for_aid_only_where_the_text_has_cooperation_and_it_has_a_share():
+    m, s = _in_force_rows(3, japan_share=[0.2, 0.2, 0.0])
+    point = s.deal_point.copy()
+    point[1, Issue.ECONOMIC_COOPERATION.index] = 0.0
+    out, _, views = drive_views(aid.phase(m, s.but(deal_point=point)), {(JPN, Decision.AID): 1})
+    (view,) = views
+    assert view.asked.tolist() == [True, False, False] and view.outlook is m.outlook
+    assert out.aid_withheld.tolist() == [True, False, False]
+
+
+def test_an_agreement_that_does_not_cover_tests_does_not_freeze_the_arsenal():
+    m, s = _in_force(deal_scope=[[0, 0]])
+    grown, _, _ = drive(world.phase(m, s), {})
+    assert grown.capability[0] > s.capability[0]
 
 
 @pytest.mark.parametrize(("ender", "kept"), [(US, False), (DPRK, True)])
