@@ -45,6 +45,7 @@ from model.phases import (
     world,
 )
 from model.rules import beliefs, options
+from model.rules import positions as rules_positions
 from model.scenario.loader import load_scenario
 from model.simulation import PeninsulaModel
 
@@ -252,6 +253,18 @@ def test_a_narrated_move_names_the_mover_those_it_moved_toward_and_the_issue_of_
         k = int(np.argmax(np.abs(change)))
         assert r.issue == list(Issue)[k].value and r.change == pytest.approx(float(change[k]))
         assert abs(r.change) >= 0.01
+
+
+@pytest.mark.parametrize(("scale", "lam"), [(0.5, 0.45), (2.0, 1.0)])
+def test_the_us_position_moves_by_its_susceptibility_times_its_policys_concession_scale_at_most_all_the_way(scale, lam):
+    m, s = given(("actors.US.resolve=0.0",))
+    m = replace(m, params=m.params.but(susceptibility=np.array([0.9])), concession_scale=np.full(N_ACTORS, scale))
+    out, _, _ = drive(positions.phase(m, s), {})
+    p, allies = m.params, [ROK, JPN]
+    row = rules_positions.influence(p.self_weight, p.capability[:, allies])
+    lam_ = np.array([lam])
+    expected = rules_positions.friedkin_johnsen(s.ideal[:, US], p.ideal[:, US], s.ideal[:, allies], row, lam_)
+    assert np.allclose(out.ideal[:, US], expected)
 
 
 # ---------------------------------------------------------------- the draws
