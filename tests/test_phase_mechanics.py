@@ -242,6 +242,43 @@ def test_each_decider_values_a_format_by_what_a_round_in_it_would_bring():
     assert len(records) == 3 and not any(isinstance(r, rec.FormatChanged) for r in records)
 
 
+def _round_expected(o, setter: int, boost: np.ndarray):
+    """What a round would table and the odds of each signature, from the rule functions."""
+    responders = [v for v in (US, DPRK) if v != setter]
+    ev = options.propose(o, setter, responders, boost)
+    k = int(np.argmax(ev[0]))
+    tables = np.isfinite(ev[0].max()) and ev[0].max() > o.no_deal(setter)[0]
+    odds = np.prod([o.accept_probability(v, o.agenda_values(v) + boost[:, None])[0, k] for v in responders])
+    return k, (odds if tables else 0.0)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "fmt", "setter", "broker"),
+    [
+        ((), 1 - SIX, US, CHN),  # China has the most clout of the brokers
+        (("talks.setter=DPRK", "talks.mediation=true"), 1 - SIX, DPRK, CHN),
+        (("talks.brokers=['RUS', 'CHN']",), SIX, CHN, CHN),
+    ],
+    ids=["bilateral", "mediated-dprk-sets", "six-party"],
+)
+def test_a_format_is_worth_what_its_setter_would_table_and_its_broker_would_blend(overrides, fmt, setter, broker):
+    m, _ = given(overrides, month=4)
+    boost = np.array([0.012])
+    o = m.outlook.in_format(np.full(1, fmt == SIX), valuation.named(m.params))
+    plan = format_change.round_outlook(m, o, fmt, boost)
+    k, odds1 = _round_expected(o, setter, boost)
+    assert plan["first"].tolist() == [k] and plan["odds1"][0] == pytest.approx(odds1, abs=1e-12)
+    expected_broker = brokering.broker_of(m.params, np.full(1, fmt == SIX))
+    assert expected_broker.tolist() == [broker]
+    compromise = brokering.compromise(m, o, boost, expected_broker)
+    k3 = compromise["nash"]
+    assert plan["third"].tolist() == k3.tolist()
+    odds3 = np.prod([o.accept_probability(v, compromise["values"][v] + boost[:, None])[0, k3[0]] for v in (US, DPRK)])
+    mediated = fmt == SIX or bool(m.params.mediation[0])
+    assert plan["odds3"][0] == pytest.approx(odds3 if mediated else 0.0, abs=1e-12)
+    assert not mediated or 0 < odds3 < 1
+
+
 # ---------------------------------------------------------------- positions
 def test_a_narrated_move_names_the_mover_those_it_moved_toward_and_the_issue_of_the_largest_change():
     m, s = given(("actors.US.resolve=0.0", "actors.DPRK.resolve=0.0"), narrate=True)
