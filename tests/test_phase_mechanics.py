@@ -27,13 +27,15 @@ from test_phases import PHASED, SIX, TEST, _in_force, drive, given
 
 from model.agents.policies import Choice, Decision, ScriptedPolicy, _best_offer
 from model.core import records as rec
-from model.core.domain import N_ACTORS, Actor, Cause, Issue, Proposal
+from model.core.domain import N_ACTORS, Activity, Actor, Cause, Issue, Proposal
 from model.core.params import compile_params, replicate
 from model.phases import (
     activity,
     aid,
     breaches,
     brokering,
+    council,
+    enforcement,
     format_change,
     implementation,
     month,
@@ -429,6 +431,60 @@ def test_an_exercise_against_agreed_restraint_is_a_breach_in_proportion_to_the_r
     expected = options.respond(seen, DPRK, np.array([0.05 * 0.4]))
     assert records[0] == rec.Breach(5, "US", "DPRK", "exercise")
     assert records[1].values == pytest.approx({k: float(v[0]) for k, v in expected.items()})
+
+
+def test_a_test_is_a_breach_where_the_text_covers_tests_whatever_it_says_of_launches():
+    m, s = _in_force(act=[TEST], deal_scope=[[2, 0]])
+    _, _, asked = drive(breaches.phase(m, s), {(US, Decision.RESPOND): 0})
+    assert asked == [(US, Decision.RESPOND)]
+    m, s = _in_force(act=[Activity.LAUNCH.index], deal_scope=[[2, 0]])
+    out, _, asked = drive(breaches.phase(m, s), {})
+    assert asked == [] and out is s  # a launch the text leaves out is no breach
+
+
+def test_an_exercise_under_a_text_without_restraint_is_no_breach():
+    restraint = Issue.EXERCISE_RESTRAINT.index
+    m, s = _in_force(exercised_last=[True])
+    point = s.deal_point.copy()
+    point[0, restraint] = 0.0
+    out, _, asked = drive(breaches.phase(m, s.but(deal_point=point)), {})
+    assert asked == [] and out.in_force[0]
+
+
+def test_two_breaches_in_a_month_are_both_narrated_and_each_side_answers_its_own():
+    restraint = Issue.EXERCISE_RESTRAINT.index
+    m, s = _in_force(act=[TEST], deal_scope=[[2, 2]], exercised_last=[True])
+    point = s.deal_point.copy()
+    point[0, restraint] = 0.5
+    m = replace(m, narrate=True)
+    script = {(US, Decision.RESPOND): 0, (DPRK, Decision.RESPOND): 0}
+    out, records, views = drive_views(breaches.phase(m, s.but(deal_point=point)), script)
+    assert [(r.by, r.seen_by, r.cause) for r in records if isinstance(r, rec.Breach)] == [
+        ("DPRK", "US", "covered_test"),
+        ("US", "DPRK", "exercise"),
+    ]
+    assert [(v.actor.index, v.context["cause"]) for v in views] == [(US, "covered_test"), (DPRK, "exercise")]
+    assert out.in_force[0]
+
+
+def test_an_enforcer_is_asked_only_where_delivery_is_not_pinned_and_sees_the_months_outlook():
+    m, s = rows_given(1, 2, pin_delivery=[False, True])
+    script = {(CHN, Decision.ENFORCE): 2, (RUS, Decision.ENFORCE): 0}
+    out, _, views = drive_views(enforcement.phase(m, s), script)
+    assert [v.asked.tolist() for v in views] == [[True, False], [True, False]]
+    assert all(v.outlook is m.outlook for v in views)
+    assert np.array_equal(out.delivery_shift[1], s.delivery_shift[1])
+    assert not np.array_equal(out.delivery_shift[0], s.delivery_shift[0])
+
+
+def test_the_council_judges_with_the_state_the_act_left():
+    m, s = given(act=[TEST])
+    s = s.but(tension=np.array([0.9]))  # the act raised tension after the month's outlook was taken
+    assert m.outlook.situation.tension[0] != pytest.approx(0.9)
+    _, _, views = drive_views(council.phase(m, s), {(CHN, Decision.COUNCIL): 0, (RUS, Decision.COUNCIL): 0})
+    assert len(views) == 2
+    for view in views:
+        assert view.outlook.situation.tension[0] == pytest.approx(0.9)
 
 
 # ---------------------------------------------------------------- the broker and the script
