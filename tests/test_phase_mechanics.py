@@ -47,7 +47,9 @@ from model.phases import (
     world,
 )
 from model.rules import beliefs, options
+from model.rules import implementation as rules_implementation
 from model.rules import positions as rules_positions
+from model.rules.outlook import normal_cdf
 from model.scenario.loader import load_scenario
 from model.simulation import PeninsulaModel
 
@@ -136,6 +138,61 @@ def test_a_joint_exercise_costs_the_allies_the_dprks_trust_by_the_exercise_evide
         ("US", "exercise"),
         ("ROK", "exercise"),
     ]
+
+
+def test_others_expect_a_strategic_test_by_readiness_times_the_chance_it_beats_holding_back():
+    m, _ = given()
+    p = m.params.but(test_opportunity=np.array([0.4]), activity_noise=np.array([0.01]))
+    values = {Activity.STRATEGIC_TEST.value: np.array([0.305]), Activity.NONE.value: np.array([0.3])}
+    rate = activity.expected_test_rate(values, p)
+    assert rate[0] == pytest.approx(0.4 * normal_cdf(np.array([0.5]))[0])
+
+
+def test_the_dprk_reckons_a_resolution_needs_both_china_and_russia_to_consent():
+    m, s = given(act=[TEST])
+    conf = valuation.conflict_terms(m.params, s)
+    gap = 1.0 - valuation.delivered(s).mean(axis=2)
+    expected = 1.0
+    for e, actor in enumerate(valuation.ENFORCERS):  # the enforcers in their order on the channels
+        v = options.council(m.outlook, actor, conf, gap[:, e])
+        expected *= normal_cdf((v["consent"] - v["veto"]) / m.params.activity_noise)[0]
+    odds = activity.council_odds(m, m.outlook, conf, s)
+    assert odds[0] == pytest.approx(expected) and 0 < expected < 1
+
+
+def test_the_dprk_and_the_allies_decide_their_acts_on_the_months_outlook():
+    m, s = given(("conflict.exercises_suspended=false",), month=4)
+    script = {(DPRK, Decision.PROVOKE): 0, (US, Decision.EXERCISE): 1, (ROK, Decision.EXERCISE): 1}
+    _, _, views = drive_views(activity.phase(m, s), script)
+    assert [v.actor.index for v in views] == [DPRK, US, ROK] and all(v.outlook is m.outlook for v in views)
+    assert views[0].asked.dtype == bool
+
+
+@pytest.mark.parametrize("schedule", [0, 2])
+def test_relief_follows_the_agreements_own_schedule_as_steps_are_delivered(schedule):
+    m, s = _in_force(months_late=[0])
+    m = replace(m, params=m.params.but(step_delay_rate=np.zeros(1), relief_schedule=np.array([schedule])))
+    for month_ in range(5, 60):
+        s, records, _ = drive(implementation.phase(m, s.but(month=month_)), {})
+        if s.steps_done[0] > 0:
+            break
+    share = s.implemented_share
+    agreed = s.deal_point[:, Issue.SANCTIONS_RELIEF.index]
+    floor = np.maximum(m.params.initial_relief, 0.0)
+    expected = rules_implementation.scheduled_relief(agreed, share, np.array([schedule]), s.deal_framework, floor)
+    assert s.relief[0] == pytest.approx(expected[0]) and records == []  # not narrated: no records
+
+
+def test_a_round_after_the_format_changes_is_seen_in_the_new_format():
+    m, s = given(month=4, failed_rounds=[3])
+    script = {(RUS, Decision.CALL_FORMAT): 0, (US, Decision.CONSENT_FORMAT): 0, (DPRK, Decision.CONSENT_FORMAT): 0}
+    script.update({(CHN, Decision.PROPOSE): -1, (CHN, Decision.BROKER): -1})
+    out, _, views = drive_views(talks.phase(m, s), script)
+    assert out.format[0] == SIX
+    propose = next(v for v in views if v.decision is Decision.PROPOSE)
+    assert propose.actor.index == CHN
+    assert propose.outlook.situation.sq_point[0, Issue.MULTILATERAL_FORMAT.index] == 1.0
+    assert m.outlook.situation.sq_point[0, Issue.MULTILATERAL_FORMAT.index] == 0.0
 
 
 # ---------------------------------------------------------------- narrated talks
