@@ -25,7 +25,7 @@ import pytest
 from model_support import CHN, DPRK, JPN, ROK, RUS, US
 from test_phases import PHASED, SIX, TEST, _in_force, drive, given
 
-from model.agents.policies import Choice, Decision, ScriptedPolicy, _best_offer
+from model.agents.policies import Choice, Decision, ScriptedPolicy, UtilityPolicy, _best_offer
 from model.core import records as rec
 from model.core.domain import N_ACTORS, Activity, Actor, Cause, Issue, Proposal
 from model.core.params import compile_params, replicate
@@ -193,6 +193,65 @@ def test_a_round_after_the_format_changes_is_seen_in_the_new_format():
     assert propose.actor.index == CHN
     assert propose.outlook.situation.sq_point[0, Issue.MULTILATERAL_FORMAT.index] == 1.0
     assert m.outlook.situation.sq_point[0, Issue.MULTILATERAL_FORMAT.index] == 0.0
+    assert set(propose.options) == {"offers", "no_offer", "joint", "own"}
+    assert propose.context == {"names": [p.value for p in Proposal]}
+    calls = [v for v in views if v.decision in (Decision.CALL_FORMAT, Decision.CONSENT_FORMAT)]
+    assert all(v.outlook is m.outlook and v.scale[0] == m.params.decision_noise[0] for v in calls)
+    accept = [v for v in views if v.decision is Decision.ACCEPT]
+    assert all(v.outlook is propose.outlook for v in accept)
+
+
+def test_brokers_call_for_six_party_talks_each_where_it_brokers_and_the_call_is_kept():
+    m, s = rows_given(4, 2, narrate=True, brokers=_brokers((RUS,), (CHN,)))
+    s = s.but(failed_rounds=np.array([3, 3]))
+    script = {(RUS, Decision.CALL_FORMAT): 0, (CHN, Decision.CALL_FORMAT): 0}
+    script.update({(US, Decision.CONSENT_FORMAT): 0, (DPRK, Decision.CONSENT_FORMAT): 0})
+    out, records, views = drive_views(format_change.consider(m, s), script)
+    assert [(v.actor.index, v.asked.tolist()) for v in views[:2]] == [(RUS, [True, False]), (CHN, [False, True])]
+    assert views[2].asked.tolist() == [True, True] and out.format.tolist() == [SIX, SIX]
+    assert records[-1] == rec.FormatChanged(4, "RUS")
+
+
+def test_a_broker_that_need_not_call_anywhere_leaves_the_call_to_the_next():
+    m, s = rows_given(4, 2, brokers=_brokers((RUS,), (CHN,)))
+    s = s.but(failed_rounds=np.array([0, 3]))
+    script = {(CHN, Decision.CALL_FORMAT): 0, (US, Decision.CONSENT_FORMAT): 0, (DPRK, Decision.CONSENT_FORMAT): 0}
+    out, _, asked = drive(format_change.consider(m, s), script)
+    assert asked[0] == (CHN, Decision.CALL_FORMAT) and out.format.tolist() == [0, SIX]
+
+
+def test_the_first_text_on_the_agenda_can_be_signed_too():
+    m, s = given(month=4)
+    script = {(US, Decision.PROPOSE): 0, (US, Decision.ACCEPT): 0, (DPRK, Decision.ACCEPT): 0}
+    out, _, _ = drive(talks.phase(m, s), script)
+    assert out.in_force[0] and out.package[0] == 0
+
+
+@pytest.mark.parametrize("schedule", [0, 2])
+def test_relief_due_at_signing_follows_the_schedule(schedule):
+    m, s = given(month=4)
+    m = replace(m, params=m.params.but(relief_schedule=np.array([schedule]), initial_relief=np.array([0.1])))
+    script = {(US, Decision.PROPOSE): PHASED, (US, Decision.ACCEPT): 0, (DPRK, Decision.ACCEPT): 0}
+    out, _, _ = drive(talks.phase(m, s), script)
+    agreed = out.deal_point[:, Issue.SANCTIONS_RELIEF.index]
+    floor = np.array([0.1])
+    expected = rules_implementation.scheduled_relief(
+        agreed, out.implemented_share, np.array([schedule]), out.deal_framework, floor
+    )
+    assert out.relief[0] == pytest.approx(expected[0])
+
+
+def test_the_noise_scale_of_a_policy_widens_its_unobserved_judgement():
+    view = SimpleNamespace(
+        decision=Decision.EXERCISE,
+        options={"hold": np.array([0.0]), "skip": np.array([0.01])},
+        asked=np.ones(1, bool),
+        noise=np.array([[1.0, -1.0]]),
+        scale=np.array([0.01]),
+    )
+    calm = UtilityPolicy("calm", "", noise_scale=0.5).decide(view)  # 0.01 - 0.01 * 0.5 * 2 / sqrt 2 > 0
+    wild = UtilityPolicy("wild", "", noise_scale=2.0).decide(view)  # 0.01 - 0.01 * 2 * 2 / sqrt 2 < 0
+    assert calm.index.tolist() == [1] and wild.index.tolist() == [0]
 
 
 # ---------------------------------------------------------------- narrated talks
@@ -467,6 +526,7 @@ def test_a_compromise_the_broker_blends_is_tabled_answered_and_signed_as_the_com
     assert tabled == [rec.Tabled(4, "RUS", "compromise", tuple(np.round(point, 2).tolist()), None, 0.0, None, True)]
     assert [r.offer for r in records if isinstance(r, rec.Answered)] == ["compromise", "compromise"]
     assert records[-1].offer == "compromise" and out.package[0] == len(Proposal) and out.broker[0] == RUS
+    assert records[-1].point == tabled[0].point  # the signed text is the tabled one, rounded alike
     # the answers read the broker's stage of draws: the signed text keeps them as its parties' lasting taste
     assert np.array_equal(out.deal_noise[0, DPRK], month.noise(m, DPRK, Decision.ACCEPT, 2, 2)[0])
 
