@@ -19,10 +19,10 @@ import argparse
 import json
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from other_commit import ROOT, checkout
+
 DIGESTS = """
 import hashlib, json, sys
 from pathlib import Path
@@ -94,13 +94,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("ref", help="the commit to compare against")
     parser.add_argument("--runs", type=int, default=300, help="replications per scenario and check")
     args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory() as scratch:
-        other = Path(scratch) / "other"
-        subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(other), args.ref], check=True)
-        try:
-            theirs = digests(other, args.runs)
-        finally:
-            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(other)], check=True)
+    with checkout(args.ref) as other:
+        theirs = digests(other, args.runs)
     ours = digests(ROOT, args.runs)
     differ = [key for key in theirs if ours.get(key) != theirs[key]]
     for key in theirs:

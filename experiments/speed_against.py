@@ -15,10 +15,10 @@ import argparse
 import statistics
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from other_commit import ROOT, checkout
+
 MEASURE = """
 import sys, time
 sys.path.insert(0, sys.argv[1])
@@ -55,16 +55,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=10_000, help="replications per measurement")
     parser.add_argument("--rounds", type=int, default=5, help="measurements of each side, interleaved")
     args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory() as scratch:
-        other = Path(scratch) / "other"
-        subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(other), args.ref], check=True)
-        try:
-            here, there = [], []
-            for _ in range(args.rounds):
-                here.append(rate(ROOT, args.scenario, args.runs))
-                there.append(rate(other, args.scenario, args.runs))
-        finally:
-            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(other)], check=True)
+    here, there = [], []
+    with checkout(args.ref) as other:
+        for _ in range(args.rounds):
+            here.append(rate(ROOT, args.scenario, args.runs))
+            there.append(rate(other, args.scenario, args.runs))
     for name, values in (("this checkout", here), (args.ref, there)):
         print(f"{name:>14}: {statistics.median(values):,.0f} runs/s (range {min(values):,.0f} to {max(values):,.0f})")
     print(f"ratio this / {args.ref}: {statistics.median(here) / statistics.median(there):.2f}")
