@@ -226,6 +226,12 @@ def build_parser() -> argparse.ArgumentParser:
     calibrate.add_argument("--max-attempts", type=_bounded_int(1, 255), default=40, help="per generation (40)")
     calibrate.add_argument("--leave-out", default=None, metavar="CASE", help="calibrate without one case (E1, ...)")
     calibrate.add_argument(
+        "--workers",
+        type=_bounded_int(1, 4096),
+        default=None,
+        help="with --cross-validate: calibrations run at once, in processes (default: all cores; 1 runs serially)",
+    )
+    calibrate.add_argument(
         "--cross-validate",
         action="store_true",
         help="also calibrate once without each case, backcast it, and write results.json (docs/VALIDATION.md)",
@@ -520,13 +526,16 @@ def _calibrate(args: argparse.Namespace, settings) -> int:
     from model.calibration.driver import calibration_text, run_calibration
 
     say = lambda s: print(s, file=sys.stderr)  # noqa: E731
+    if args.workers is not None and not args.cross_validate:
+        raise InputError("--workers", "", "one calibration runs in one process; --workers goes with --cross-validate")
     if args.cross_validate:
         from model.calibration.report import results_text
         from model.calibration.validation import RESULTS, cross_validate
 
         if args.leave_out is not None:
             raise InputError("--leave-out", "", "cross-validation leaves out each case in turn; give one or the other")
-        results = cross_validate(args.folder, args.out, settings, say=say)
+        workers = args.workers or os.cpu_count() or 1
+        results = cross_validate(args.folder, args.out, settings, say=say, workers=workers)
         print(results_text(results), end="")
         print(f"Results in {args.out / RESULTS}; the posterior of every case: {args.out / 'all' / 'posterior.json'}")
         return 0

@@ -268,6 +268,8 @@ def test_a_posterior_that_is_not_json_is_bad_input(tmp_path):
         ["--leave-out", "E1", "--cross-validate"],
         ["--particles", "0"],
         ["--top", "x"],
+        ["--workers", "2"],  # one calibration is one process: workers go with --cross-validate
+        ["--workers", "0", "--cross-validate"],
     ],
 )
 def test_bad_calibrate_arguments_are_bad_input(tmp_path, args):
@@ -323,6 +325,37 @@ def test_cross_validation_leaves_each_case_out_and_reports_from_its_results_alon
     assert "## Leave one case out" in page and "| E8 |" in page
     assert "Leave-one-case-out, strict:" in results_text(saved)
     assert {c["expectation"] for c in saved["checks"]} >= {"more trust gives more deals"}
+
+
+def test_cross_validation_in_worker_processes_gives_the_serial_numbers(tmp_path):
+    from shutil import copy
+
+    from model.calibration.validation import cross_validate
+
+    folder = tmp_path / "cases"
+    folder.mkdir()
+    for name in TWO:
+        copy(cases()[name], folder / f"{name}.toml")
+    tiny = Settings(particles=10, generations=2, replications=2, screen_samples=2, screen_replications=1, top=2)
+    serial = cross_validate(folder, tmp_path / "serial", tiny, runs=10, seed=3, workers=1)
+    lines = []
+    parallel = cross_validate(folder, tmp_path / "parallel", tiny, runs=10, seed=3, say=lines.append, workers=2)
+    assert "2 at a time" in lines[0]
+    assert _numbers(parallel, tmp_path / "parallel") == _numbers(serial, tmp_path / "serial")
+    for part in ("all", "without-E8", "without-E11"):  # each calibration wrote its own folder
+        assert (tmp_path / "parallel" / part / "posterior.json").is_file()
+
+
+def _numbers(results, out: Path):
+    """A results.json without its wall times, its own folder named OUT: what another run must reproduce."""
+    data = json.loads(json.dumps(results, default=str).replace(str(out), "OUT"))
+
+    def strip(x):
+        if isinstance(x, dict):
+            return {k: strip(v) for k, v in x.items() if k != "wall_seconds"}
+        return [strip(v) for v in x] if isinstance(x, list) else x
+
+    return strip(data)
 
 
 def _sweep_with_posterior(folder: Path, posterior: Path, name: str = "post.toml") -> Path:

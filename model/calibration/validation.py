@@ -76,22 +76,26 @@ def cross_validate(
     runs: int = 200,
     seed: int = 2019,
     say: Callable[[str], None] = lambda _: None,
+    workers: int = 1,
 ) -> dict[str, Any]:
-    """Everything docs/VALIDATION.md reports, computed and written to ``out/results.json``."""
+    """Everything docs/VALIDATION.md reports, computed and written to ``out/results.json``.
+
+    The calibrations (on every case, then without each) are independent: with ``workers`` > 1 they run in
+    that many processes at once. Each is seeded by ``settings`` alone, so the numbers do not depend on it.
+    """
     from model.calibration.smc import write_json
     from model.history import cases, load_case, run_backcast
 
     started = time.perf_counter()
     specs = {name: load_case(path) for name, path in cases(folder).items()}
     specs = dict(sorted(specs.items(), key=lambda item: int(item[1].record.case[1:])))  # E1, E2, ...
-    say("calibrating on every case")
-    full = run_calibration(folder, out / "all", settings, None, say)
+    left_out = [None] + [spec.record.case for spec in specs.values()]
+    jobs = [(folder, out / ("all" if case is None else f"without-{case}"), settings, case) for case in left_out]
+    done = calibrations(jobs, workers, say)
+    full = done[0]
     posterior = full["posterior"]
     held_out = []
-    for name, spec in specs.items():
-        case = spec.record.case
-        say(f"calibrating without {case}")
-        part = run_calibration(folder, out / f"without-{case}", settings, case, say)
+    for (name, spec), part in zip(specs.items(), done[1:], strict=True):
         alone = run_backcast(folder, runs, seed, sensitivity=False, posterior=part["posterior"], only=name)
         held_out.append(alone["cases"][0] | {"parameters": list(part["posterior"].keys)})
     say("backcasting at the nominal point and under the posterior")
@@ -125,6 +129,45 @@ def cross_validate(
     }
     write_json(out / RESULTS, results)
     return results
+
+
+def calibrations(jobs: list[tuple], workers: int, say: Callable[[str], None]) -> list[dict[str, Any]]:
+    """``run_calibration(folder, out, settings, leave_out)`` for each job, in order; in ``workers`` processes.
+
+    A worker process reports its progress to standard error, each line marked with the case it leaves out.
+    An interrupted run keeps every finished generation of every calibration (each resumes from its folder).
+    """
+    if workers <= 1 or len(jobs) == 1:
+        results = []
+        for folder, out, settings, case in jobs:
+            say("calibrating on every case" if case is None else f"calibrating without {case}")
+            results.append(run_calibration(folder, out, settings, case, say))
+        return results
+    import multiprocessing
+    import os
+    from concurrent.futures import ProcessPoolExecutor
+
+    from model.sweep.backends import stop_pool, worker_start
+
+    say(f"calibrating on every case and without each of {len(jobs) - 1}, {min(workers, len(jobs))} at a time")
+    context = multiprocessing.get_context("spawn")  # no fork: the parent may hold threads and locks
+    pool = ProcessPoolExecutor(min(workers, len(jobs)), context, initializer=worker_start, initargs=(os.getpid(),))
+    try:
+        futures = [pool.submit(_calibration_job, *job) for job in jobs]
+        results = [future.result() for future in futures]
+    except BaseException:
+        stop_pool(pool)
+        raise
+    pool.shutdown()
+    return results
+
+
+def _calibration_job(folder: Path | None, out: Path, settings: Settings, case: str | None) -> dict[str, Any]:
+    """One calibration in a worker process; its progress lines name the case it leaves out."""
+    import sys
+
+    label = "all cases" if case is None else f"without {case}"
+    return run_calibration(folder, out, settings, case, lambda line: print(f"[{label}] {line}", file=sys.stderr))
 
 
 def _no_deal_share(scenario: str, posterior, runs: int, seed: int) -> dict[str, float]:
