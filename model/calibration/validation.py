@@ -95,7 +95,7 @@ def cross_validate(
     full = done[0]
     posterior = full["posterior"]
     held_out = []
-    for (name, spec), part in zip(specs.items(), done[1:], strict=True):
+    for name, part in zip(specs, done[1:], strict=True):
         alone = run_backcast(folder, runs, seed, sensitivity=False, posterior=part["posterior"], only=name)
         held_out.append(alone["cases"][0] | {"parameters": list(part["posterior"].keys)})
     say("backcasting at the nominal point and under the posterior")
