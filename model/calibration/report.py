@@ -167,8 +167,9 @@ def validation_markdown(results: dict[str, Any] | None = None) -> str:
         f"{s['screen_samples']} --top {s['top']} --seed {s['seed']}",
         "```",
         "",
-        f"It took {results['wall_seconds'] / 60:.0f} minutes on 2 cores (the calibration on every case alone "
-        f"{(cal['wall_seconds'] or 0) / 60:.1f} minutes). A test regenerates this page from that file and fails on any",
+        f"It took {results['wall_seconds'] / 60:.0f} minutes on 2 cores{_at_a_time(results)} (the calibration on every "
+        f"case alone {(cal['wall_seconds'] or 0) / 60:.1f} minutes). A test regenerates this page from that file and "
+        "fails on any",
         "difference, and another fails when the shipped posterior was made by a model other than the one in the",
         "repository (its rules, schema or nominal values changed): then run the command again.",
         "",
@@ -253,3 +254,9 @@ def validation_markdown(results: dict[str, Any] | None = None) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def _at_a_time(results: dict[str, Any]) -> str:
+    """How many of the cross-validation's calibrations ran at once (``--workers``), if more than one."""
+    workers = min(results.get("workers", 1), 1 + len(results["cross_validation"]))
+    return f", its {1 + len(results['cross_validation'])} calibrations {workers} at a time" if workers > 1 else ""

@@ -111,6 +111,7 @@ def cross_validate(
         "settings": asdict(settings),
         "runs": runs,
         "seed": seed,
+        "workers": workers,
         "calibration": {
             "parameters": list(posterior.keys),
             "prior": full["manifest"]["prior"],
