@@ -244,6 +244,44 @@ def test_snapback_lowers_the_dprk_gain_from_breaching(state):
     assert gain["snap"] < gain["loose"]
 
 
+@given(state=states(), share=unit)
+def test_a_us_that_finds_the_dprk_cheating_takes_back_what_the_rules_let_it(state, share):
+    """The US side's breakdown path ends the agreement as implementation.end does when the US ends one.
+
+    Fails if the breakdown path keeps all relief without snapback, or returns all of it.
+    """
+    from model.rules import implementation
+
+    out = with_situation(
+        outlook_at(MODEL, **state),
+        schedule=np.array([ReliefSchedule.UPFRONT.index]),
+        snapback=np.array([False]),
+        restored=np.array([share]),
+    )
+    sit, deal = out.situation, phased(relief=0.6)
+    relief = breakdown_paths(sit, deal, False).point[0, 0, :, Issue.SANCTIONS_RELIEF.index]
+    given_relief = max(0.6, float(sit.relief[0]))
+    assert relief[0] == given_relief  # given at signing, kept until the DPRK is found out
+    signed = MODEL.state.but(relief=np.array([given_relief]), in_force=np.array([True]))
+    yes, no = np.array([True]), np.array([False])
+    ended = implementation.end(signed, yes, np.array([0]), np.array([DPRK]), yes, no, sit.relief, share)
+    assert relief[1] == pytest.approx(ended.relief[0], abs=1e-12)
+    snapped = breakdown_paths(replace(sit, snapback=np.array([True])), deal, False).point[0, 0, 1]
+    assert snapped[Issue.SANCTIONS_RELIEF.index] == sit.relief[0]
+
+
+@given(state=states(), less=st.floats(0.0, 0.5), more=st.floats(0.05, 0.5))
+def test_the_more_relief_the_us_can_take_back_the_more_it_values_relief_upfront(state, less, more):
+    """Without snapback, the share the US can take back after a DPRK breach limits its exposure to upfront relief."""
+    base = with_situation(
+        outlook_at(MODEL, **state), schedule=np.array([ReliefSchedule.UPFRONT.index]), snapback=np.array([False])
+    )
+    deal = phased(relief=0.6)
+    low = with_situation(base, restored=np.array([less]))
+    high = with_situation(base, restored=np.array([less + more]))
+    assert high.value(US, deal)[0, 0] > low.value(US, deal)[0, 0]
+
+
 @given(state=states(), g=st.floats(0.0, 0.6), more=st.floats(0.1, 0.4))
 def test_guarantees_raise_the_dprk_value_of_a_deal_more_when_it_believes_them(state, g, more):
     out = outlook_at(MODEL, **state)

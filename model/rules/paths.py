@@ -335,8 +335,9 @@ def breakdown_paths(sit: Situation, offers: Offers, dprk_side: bool, progress: P
     before the first relief was due: none under upfront relief, one under
     per-step relief, all of them under relief at the end. The US side (and
     the others, whose risk is the DPRK) keeps the relief it gave before the
-    DPRK's next step was due: under upfront relief, until then, and after it
-    too unless the regime snaps relief back.
+    DPRK's next step was due: under upfront relief, until then; once it finds
+    out, it ends the agreement and takes back what the rules let it (all of it
+    under snapback, else the share :func:`model.rules.economy.restored_share` gives).
     """
     r, s = offers.framework.shape
     steps = np.maximum(offers.steps, 1)
@@ -361,8 +362,11 @@ def breakdown_paths(sit: Situation, offers: Offers, dprk_side: bool, progress: P
         agreed = np.maximum(offers.point[..., RELIEF], delivered_relief[:, None])
         given = np.where(upfront, agreed, delivered_relief[:, None])
         before[..., RELIEF] = given
-        restored = sit.relief if progress is None else sit.initial_relief  # the relief before this agreement
-        after[..., RELIEF] = np.where(sit.snapback[:, None], restored[:, None], given)
+        back = (sit.relief if progress is None else sit.initial_relief)[:, None]  # the relief before this agreement
+        # Found out, the US ends the agreement as implementation.end does: everything returns under a snapback
+        # clause; without one, the share it can take back (its own sanctions, what the Council re-imposes).
+        withdrawn = given - (given - back) * sit.restored[:, None]
+        after[..., RELIEF] = np.where(sit.snapback[:, None], back, withdrawn)
         before[..., DEN] = after[..., DEN] = done_den
     today = sit.arsenal[:, None, None] / np.maximum(1.0 - done_den[..., None], 1e-9)
     arsenal = today * (1.0 - point[..., DEN])  # the arsenal cut stays cut (and grows back) ...
