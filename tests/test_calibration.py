@@ -304,16 +304,22 @@ def test_run_draws_from_the_posterior_and_records_it(posterior_file, tmp_path):
     assert one.returncode == 0 and "one draw from the posterior" in one.stdout
 
 
-def test_cross_validation_leaves_each_case_out_and_reports_from_its_results_alone(tmp_path):
+def _two_cases(tmp_path: Path) -> Path:
+    """A folder holding copies of the two historical cases of TWO."""
     from shutil import copy
-
-    from model.calibration.report import results_text, validation_markdown
-    from model.calibration.validation import RESULTS, cross_validate
 
     folder = tmp_path / "cases"
     folder.mkdir()
     for name in TWO:
         copy(cases()[name], folder / f"{name}.toml")
+    return folder
+
+
+def test_cross_validation_leaves_each_case_out_and_reports_from_its_results_alone(tmp_path):
+    from model.calibration.report import results_text, validation_markdown
+    from model.calibration.validation import RESULTS, cross_validate
+
+    folder = _two_cases(tmp_path)
     tiny = Settings(particles=10, generations=2, replications=1, screen_samples=2, screen_replications=1, top=2)
     results = cross_validate(folder, tmp_path / "out", tiny, runs=10, seed=3)
     assert [c["case"] for c in results["cross_validation"]] == ["E8", "E11"]
@@ -328,14 +334,9 @@ def test_cross_validation_leaves_each_case_out_and_reports_from_its_results_alon
 
 
 def test_cross_validation_in_worker_processes_gives_the_serial_numbers(tmp_path):
-    from shutil import copy
-
     from model.calibration.validation import cross_validate
 
-    folder = tmp_path / "cases"
-    folder.mkdir()
-    for name in TWO:
-        copy(cases()[name], folder / f"{name}.toml")
+    folder = _two_cases(tmp_path)
     tiny = Settings(particles=10, generations=2, replications=2, screen_samples=2, screen_replications=1, top=2)
     serial = cross_validate(folder, tmp_path / "serial", tiny, runs=10, seed=3, workers=1)
     lines = []
