@@ -144,15 +144,10 @@ def calibrations(jobs: list[tuple], workers: int, say: Callable[[str], None]) ->
             say("calibrating on every case" if case is None else f"calibrating without {case}")
             results.append(run_calibration(folder, out, settings, case, say))
         return results
-    import multiprocessing
-    import os
-    from concurrent.futures import ProcessPoolExecutor
-
-    from model.sweep.backends import stop_pool, worker_start
+    from model.sweep.backends import start_pool, stop_pool
 
     say(f"calibrating on every case and without each of {len(jobs) - 1}, {min(workers, len(jobs))} at a time")
-    context = multiprocessing.get_context("spawn")  # no fork: the parent may hold threads and locks
-    pool = ProcessPoolExecutor(min(workers, len(jobs)), context, initializer=worker_start, initargs=(os.getpid(),))
+    pool = start_pool(min(workers, len(jobs)))  # the sweep's pool: spawned workers that die with their parent
     try:
         futures = [pool.submit(_calibration_job, *job) for job in jobs]
         results = [future.result() for future in futures]
