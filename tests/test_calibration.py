@@ -281,6 +281,15 @@ def test_bad_calibrate_arguments_are_bad_input(tmp_path, args):
     assert "Traceback" not in done.stderr
 
 
+@pytest.mark.parametrize("args", [["--workers", "2"], ["--workers", "0", "--cross-validate"]])
+def test_bad_workers_name_the_flag(tmp_path, args):
+    done = subprocess.run(
+        [*PENINSULA, "calibrate", "--out", str(tmp_path / "o"), *args], capture_output=True, text=True, cwd=tmp_path
+    )
+    assert done.returncode == 2 and "--workers" in done.stderr and "Traceback" not in done.stderr
+    assert not (tmp_path / "o").exists()  # refused before anything is written
+
+
 def test_calibrate_on_a_folder_with_no_cases_is_bad_input(tmp_path):
     (tmp_path / "empty").mkdir()
     done = subprocess.run(
